@@ -1,0 +1,44 @@
+# Advocacy — the two set-up commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test venv lint typecheck pytest bench clean
+
+$(BIN)/advocacy: pyproject.toml requirements.lock
+	@command -v uv >/dev/null || $(PYTHON) -m pip install --quiet uv
+	uv venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+venv: $(BIN)/advocacy
+
+## Build the demo company into advocacy.sqlite and start the product.
+demo: venv
+	$(BIN)/advocacy demo --replace
+	$(BIN)/advocacy tour
+
+## Lint, type-check and run the whole suite on SQLite and a throwaway PostgreSQL.
+test: venv
+	bash scripts/ensure-system-packages.sh
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+pytest: venv
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Import benchmark: 1,000,000 reviews into SQLite against pandas read_csv + to_sql.
+bench: venv
+	$(BIN)/python bench/import_reviews.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
