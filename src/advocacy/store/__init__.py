@@ -1,0 +1,1 @@
+"""Persistence: the catalogue's tables, the database engine, migrations and bulk loading."""

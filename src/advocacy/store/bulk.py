@@ -1,0 +1,280 @@
+"""Bulk loading into the catalogue: a staging table, checks in SQL, and one upsert.
+
+One import is one transaction (the unit of work): every good row goes into a temporary staging
+table first; duplicates inside the file and references to unknown customers are found there in
+SQL; only then is the staging table merged into the catalogue with ``INSERT … ON CONFLICT DO
+UPDATE``, which touches a stored record only when a value really changed. Either the whole merge
+lands or, when the caller rolls back, nothing does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Integer,
+    MetaData,
+    Table,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import Select
+
+from advocacy.importers.formats import ImportKind
+from advocacy.importers.readers import LINE
+from advocacy.importers.validation import ATTRIBUTES
+from advocacy.store.tables import Base
+
+STAGING_LINE = "line"
+
+
+@dataclass(frozen=True, slots=True)
+class MergeCounts:
+    """How the staged rows compare with the catalogue."""
+
+    new: int
+    changed: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A staged row refused by a check across rows: a duplicate id or an unknown reference."""
+
+    line: int
+    column: str
+    reason: str
+
+
+class StagedImport:
+    """The rows of one import, staged in a temporary table of ``connection``'s transaction."""
+
+    def __init__(self, connection: Connection, kind: ImportKind, targets: Sequence[str]) -> None:
+        self.connection = connection
+        self.kind = kind
+        self.target = Base.metadata.tables[kind.table]
+        self.targets = list(dict.fromkeys(targets))
+        self.key = self._key_columns()
+        metadata = MetaData()
+        columns = [Column(STAGING_LINE, Integer, primary_key=True)]
+        columns += [self.target.c[name]._copy() for name in self.targets]
+        for column in columns[1:]:
+            column.primary_key = False
+            column.nullable = True
+            column.unique = False
+            column.index = False
+            column.foreign_keys.clear()
+            column.server_default = None
+        self.staging = Table(f"staging_{kind.name}", metadata, *columns, prefixes=["TEMPORARY"])
+        self.staging.drop(connection, checkfirst=True)
+        self.staging.create(connection)
+        names = [STAGING_LINE, *self.targets]
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        self._insert_sql = (
+            f"INSERT INTO {self.staging.name} ({', '.join(names)}) "
+            f"VALUES ({', '.join([mark] * len(names))})"
+        )
+        self._columns = [LINE, *self.targets]
+
+    def _key_columns(self) -> list[str]:
+        if self.kind.feedback_kind is None:
+            return ["external_id"]
+        return ["kind", "platform", "external_id"]
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Stage the validated rows of one batch."""
+        if frame.height == 0:
+            return
+        rows = frame.select(self._columns).iter_rows()
+        self.connection.exec_driver_sql(self._insert_sql, list(rows))
+
+    def clear(self) -> None:
+        self.connection.execute(delete(self.staging))
+
+    def staged_rows(self) -> int:
+        return int(self.connection.scalar(select(func.count()).select_from(self.staging)) or 0)
+
+    # --- checks across rows ---------------------------------------------------------------------
+
+    def duplicates(self) -> list[Conflict]:
+        """Rows whose id already appeared earlier in the same file."""
+        s = self.staging.c
+        keys = [s[name] for name in self._staged_key()]
+        first = (
+            select(*keys, func.min(s[STAGING_LINE]).label("first_line"))
+            .group_by(*keys)
+            .having(func.count() > 1)
+            .subquery()
+        )
+        joined = and_(*(s[name] == first.c[name] for name in self._staged_key()))
+        query = (
+            select(s[STAGING_LINE], s.external_id, first.c.first_line)
+            .join(first, joined)
+            .where(s[STAGING_LINE] > first.c.first_line)
+            .order_by(s[STAGING_LINE])
+        )
+        id_column = self.kind.id_column.name
+        return [
+            Conflict(line, id_column, f"duplicate id {value!r}: line {first_line} has it already")
+            for line, value, first_line in self.connection.execute(query)
+        ]
+
+    def unknown_references(self) -> list[Conflict]:
+        """Rows that name a customer the catalogue does not have, where one is required."""
+        conflicts: list[Conflict] = []
+        for ref_column, table_name in self.kind.references.items():
+            if ref_column not in self.targets:
+                continue
+            other = Base.metadata.tables[table_name]
+            s = self.staging.c
+            query = (
+                select(s[STAGING_LINE], s[ref_column])
+                .outerjoin(other, other.c.external_id == s[ref_column])
+                .where(other.c.id.is_(None), s[ref_column].is_not(None))
+                .order_by(s[STAGING_LINE])
+            )
+            column = self.kind.columns[[c.target for c in self.kind.columns].index(ref_column)].name
+            conflicts += [
+                Conflict(line, column, f"no customer with id {value!r}: import the customers first")
+                for line, value in self.connection.execute(query)
+            ]
+        return conflicts
+
+    def drop_lines(self, lines: Sequence[int]) -> None:
+        """Take refused rows out of the staging table."""
+        for start in range(0, len(lines), 10_000):
+            chunk = list(lines[start : start + 10_000])
+            self.connection.execute(
+                delete(self.staging).where(self.staging.c[STAGING_LINE].in_(chunk))
+            )
+
+    # --- the merge ----------------------------------------------------------------------------
+
+    def _staged_key(self) -> list[str]:
+        return [name for name in self.key if name in self.targets] or ["external_id"]
+
+    def _source(self) -> Select[Any]:
+        """The staged rows as catalogue rows: constants filled in, references resolved."""
+        s = self.staging.c
+        values: dict[str, ColumnElement[Any]] = {}
+        if self.kind.feedback_kind is not None:
+            values["kind"] = literal(self.kind.feedback_kind)
+            if "platform" not in self.targets:
+                values["platform"] = literal("")
+        select()
+        from_clause: Any = self.staging
+        for name in self.targets:
+            values[name] = s[name]
+        for ref, table_name, fk in (
+            ("customer_ref", "customers", "customer_id"),
+            ("order_ref", "orders", "order_id"),
+        ):
+            if ref in self.targets:
+                other = Base.metadata.tables[table_name].alias(f"ref_{table_name}")
+                from_clause = from_clause.outerjoin(other, other.c.external_id == s[ref])
+                values[fk] = other.c.id
+        if self.kind.table == "orders":
+            values.pop("customer_ref")
+        if ATTRIBUTES not in values:
+            values[ATTRIBUTES] = literal({}, type_=self.target.c[ATTRIBUTES].type)
+        return select(*(expr.label(name) for name, expr in values.items())).select_from(from_clause)
+
+    def _merged_attributes(
+        self, stored: ColumnElement[Any], incoming: ColumnElement[Any]
+    ) -> ColumnElement[Any]:
+        if self.connection.dialect.name == "postgresql":
+            return stored.op("||")(incoming)
+        return func.json_patch(func.coalesce(stored, "{}"), incoming)
+
+    def _updated_columns(self, source_names: Sequence[str]) -> list[str]:
+        fixed = set(self.key) | {"kind"}
+        return [name for name in source_names if name not in fixed]
+
+    def _changed(self, stored: Any, incoming: Any, names: Sequence[str]) -> ColumnElement[bool]:
+        tests = []
+        for name in names:
+            if name == ATTRIBUTES:
+                merged = self._merged_attributes(stored[name], incoming[name])
+                tests.append(merged.is_distinct_from(stored[name]))
+            else:
+                tests.append(stored[name].is_distinct_from(incoming[name]))
+        return or_(*tests) if tests else literal(False)
+
+    def counts(self, *, attributes_given: bool) -> MergeCounts:
+        """How many staged rows are new, would change a stored record, or change nothing."""
+        source = self._source().subquery("incoming")
+        names = self._updated_columns([c.name for c in source.c])
+        if not attributes_given:
+            names = [n for n in names if n != ATTRIBUTES]
+        t = self.target.c
+        on = and_(*(t[name] == source.c[name] for name in self.key))
+        changed = self._changed(t, source.c, names)
+        query = select(
+            func.count(),
+            func.coalesce(func.sum(case((t.id.is_(None), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(t.id.is_not(None), changed), 1), else_=0)), 0),
+        ).select_from(source.outerjoin(self.target, on))
+        total, new, changed_count = self.connection.execute(query).one()
+        return MergeCounts(
+            new=int(new), changed=int(changed_count), unchanged=int(total - new - changed_count)
+        )
+
+    def merge(self, *, attributes_given: bool) -> None:
+        """Insert the new rows and update the changed ones; unchanged records are not touched."""
+        source = self._source().where(true())
+        names = [c.name for c in source.selected_columns]
+        dialect = sqlite if self.connection.dialect.name == "sqlite" else postgresql
+        statement = dialect.insert(self.target).from_select(names, source)
+        updated = self._updated_columns(names)
+        if not attributes_given:
+            updated = [n for n in updated if n != ATTRIBUTES]
+        excluded = statement.excluded
+        stored = self.target.c
+        assignments: dict[str, Any] = {name: excluded[name] for name in updated}
+        if ATTRIBUTES in updated:
+            assignments[ATTRIBUTES] = self._merged_attributes(
+                stored[ATTRIBUTES], excluded[ATTRIBUTES]
+            )
+        assignments["updated_at"] = func.now()
+        statement = statement.on_conflict_do_update(
+            index_elements=self.key,
+            set_=assignments,
+            where=self._changed(stored, excluded, updated),
+        )
+        self.connection.execute(statement)
+
+
+def link_feedback(connection: Connection) -> int:
+    """Tie feedback items to the customers and orders they name, once those are known."""
+    from advocacy.store.tables import Customer, FeedbackItem, Order
+
+    linked = 0
+    items = FeedbackItem.__table__
+    for ref, fk, model in (
+        ("customer_ref", "customer_id", Customer),
+        ("order_ref", "order_id", Order),
+    ):
+        other = model.__table__
+        found = select(other.c.id).where(other.c.external_id == items.c[ref]).scalar_subquery()
+        statement = (
+            update(items)
+            .where(items.c[fk].is_(None), items.c[ref].is_not(None))
+            .where(select(other.c.id).where(other.c.external_id == items.c[ref]).exists())
+            .values({fk: found})
+        )
+        linked += connection.execute(statement).rowcount
+    return linked

@@ -1,0 +1,165 @@
+"""The catalogue's tables: customers, orders, every feedback item, and the record of imports.
+
+All date-times are stored as UTC without a time-zone (naive), on SQLite and PostgreSQL alike; the
+importers convert every offset they read to UTC. Ids from the customer's systems are text
+(``external_id``); the integer ``id`` columns are the catalogue's own keys.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSONB on PostgreSQL: it has equality, which the importers' "unchanged" test needs.
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+Money = Numeric(18, 4, asdecimal=False)
+# BIGINT keys on PostgreSQL; SQLite needs INTEGER for its rowid alias.
+Key = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Customer(Base):
+    """A customer of the company, identified by the company's own customer id."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str | None] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    locale: Mapped[str | None] = mapped_column(String(35))
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    segment: Mapped[str | None] = mapped_column(String(100), index=True)
+    acquired_at: Mapped[datetime | None] = mapped_column(DateTime())
+    churned_at: Mapped[datetime | None] = mapped_column(DateTime())
+    acquisition_cost: Mapped[float | None] = mapped_column(Money)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
+
+
+class Order(Base):
+    """An order, with the delivery date promised to the customer and the real one."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    ordered_at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    amount: Mapped[float] = mapped_column(Money)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    status: Mapped[str | None] = mapped_column(String(20))
+    promised_delivery_at: Mapped[datetime | None] = mapped_column(DateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime())
+    product: Mapped[str | None] = mapped_column(String(300))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
+
+
+class FeedbackItem(Base):
+    """One piece of customer feedback from any source: an NPS answer, a review, a post, a ticket.
+
+    ``kind`` is one of ``nps``, ``review``, ``social``, ``ticket``; ``platform`` is the review
+    platform or the social network (empty for kinds whose ids are unique per kind), so
+    ``(kind, platform, external_id)`` identifies an item and re-importing it never duplicates it.
+    ``rating`` keeps the raw value on its scale (``rating_scale`` is the scale's maximum: 10 for
+    NPS, 5 for most review sites); ``rating_normalized`` is ``rating / rating_scale`` in 0–1.
+    The ``sentiment``… ``analyzed_at`` columns are filled by text analysis.
+    """
+
+    __tablename__ = "feedback_items"
+    __table_args__ = (
+        UniqueConstraint("kind", "platform", "external_id", name="uq_feedback_items_source_id"),
+        Index("ix_feedback_items_kind_occurred_at", "kind", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    platform: Mapped[str] = mapped_column(String(50), default="")
+    external_id: Mapped[str] = mapped_column(String(200))
+    customer_ref: Mapped[str | None] = mapped_column(String(200), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    order_ref: Mapped[str | None] = mapped_column(String(200))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    author: Mapped[str | None] = mapped_column(String(300))
+    rating: Mapped[float | None] = mapped_column(Float)
+    rating_scale: Mapped[float | None] = mapped_column(Float)
+    rating_normalized: Mapped[float | None] = mapped_column(Float)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(35))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime())
+    url: Mapped[str | None] = mapped_column(String(2048))
+    channel: Mapped[str | None] = mapped_column(String(50))
+    touchpoint: Mapped[str | None] = mapped_column(String(100))
+    product: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str | None] = mapped_column(String(50))
+    contacts: Mapped[int | None] = mapped_column(Integer)
+    likes: Mapped[int | None] = mapped_column(Integer)
+    shares: Mapped[int | None] = mapped_column(Integer)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    # Filled by text analysis.
+    detected_language: Mapped[str | None] = mapped_column(String(35))
+    sentiment: Mapped[str | None] = mapped_column(String(10))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    themes: Mapped[Any | None] = mapped_column(JSONDocument)
+    urgent: Mapped[bool | None] = mapped_column(Boolean)
+    urgency_reasons: Mapped[Any | None] = mapped_column(JSONDocument)
+    redacted_text: Mapped[str | None] = mapped_column(Text)
+    analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
+
+
+class ImportRun(Base):
+    """What one ``advocacy import`` did: the file, the outcome and the counts."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    source_name: Mapped[str] = mapped_column(String(1000))
+    file_format: Mapped[str] = mapped_column(String(10))
+    mode: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(DateTime())
+    finished_at: Mapped[datetime] = mapped_column(DateTime())
+    rows_read: Mapped[int] = mapped_column(Integer)
+    imported: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    rejects_path: Mapped[str | None] = mapped_column(String(1000))
