@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -110,29 +111,88 @@ def _csv(path: Path, batch_rows: int) -> tuple[list[str], Iterator[RawBatch]]:
     return header, _csv_batches(path, header, batch_rows)
 
 
+CHUNK_BYTES = 8 * 1024 * 1024
+MAX_RECORD_BYTES = 256 * 1024 * 1024
+
+
 def _csv_batches(path: Path, header: list[str], batch_rows: int) -> Iterator[RawBatch]:
-    # The fast path is polars' parallel reader; a file it cannot parse (a stray quote, a row with
-    # too many fields) is read again by the csv module, which knows which line is at fault.
-    scan = pl.scan_csv(
-        path,
-        infer_schema=False,
-        encoding="utf8-lossy",
-        with_column_names=lambda _names: header,
-    )
+    # The fast path hands chunks of whole records to polars' parallel parser; a file it cannot
+    # parse (a stray quote, a row with too many fields) is read again by the csv module, which
+    # knows which line is at fault.
     started = False
+    lines_before = 1
     try:
-        lines_before = 1
-        for frame in scan.collect_batches(chunk_size=batch_rows):
+        for chunk in _record_chunks(path):
+            frame = pl.read_csv(
+                io.BytesIO(chunk),
+                has_header=False,
+                new_columns=header,
+                infer_schema=False,
+                encoding="utf8-lossy",
+                quote_char='"',
+            )
+            if frame.width != len(header):
+                raise pl.exceptions.ComputeError("rows have more fields than the header")
             started = True
-            frame, lines_before = _with_csv_lines(frame, lines_before)
-            yield RawBatch(frame)
+            for offset in range(0, frame.height, batch_rows):
+                part, lines_before = _with_csv_lines(frame.slice(offset, batch_rows), lines_before)
+                yield RawBatch(part)
         return
-    except pl.exceptions.PolarsError as exc:
-        failure = exc
+    except (pl.exceptions.PolarsError, _Unbalanced) as exc:
+        failure: Exception = exc
     if started:
         # Batches were already handed out: the loader must start again from the first row.
         raise ReadAgain(f"{path.name}: {failure}")
     yield from _csv_module_batches(path, header, batch_rows)
+
+
+class _Unbalanced(Exception):
+    """No record ends within MAX_RECORD_BYTES: a quote is never closed."""
+
+
+def _record_chunks(path: Path) -> Iterator[bytes]:
+    """The file after its header, in chunks of about CHUNK_BYTES that end at a record's end.
+
+    A newline ends a record when an even number of quote characters precede it: inside a quoted
+    field quotes come in pairs (RFC 4180), so the parity tells whether we are in a field.
+    """
+    import numpy as np
+
+    with path.open("rb") as handle:
+        _skip_header(handle)
+        pending = b""
+        while True:
+            block = handle.read(CHUNK_BYTES)
+            data = pending + block
+            if not block:
+                if data.strip():
+                    yield data
+                return
+            raw = np.frombuffer(data, dtype=np.uint8)
+            inside = np.bitwise_xor.accumulate((raw == ord('"')).view(np.uint8))
+            newlines = np.flatnonzero(raw == ord("\n"))
+            ends = newlines[inside[newlines] == 0]
+            if len(ends) == 0:
+                if len(data) > MAX_RECORD_BYTES:
+                    raise _Unbalanced("a quoted field is never closed")
+                pending = data
+                continue
+            cut = int(ends[-1]) + 1
+            yield data[:cut]
+            pending = data[cut:]
+
+
+def _skip_header(handle: io.BufferedReader) -> None:
+    """Move past the header record (which may itself hold quoted newlines)."""
+    in_quotes = False
+    while True:
+        line = handle.readline()
+        if not line:
+            return
+        if line.count(b'"') % 2:
+            in_quotes = not in_quotes
+        if not in_quotes:
+            return
 
 
 class ReadAgain(Exception):

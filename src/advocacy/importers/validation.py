@@ -63,14 +63,12 @@ def _first(*checks: pl.Expr) -> pl.Expr:
     return pl.coalesce(*checks) if len(checks) > 1 else checks[0]
 
 
-def _bound_checks(column: Column, number: pl.Expr) -> list[pl.Expr]:
+def _bound_checks(column: Column, text: pl.Expr, number: pl.Expr) -> list[pl.Expr]:
     checks = []
     if column.minimum is not None and column.maximum is not None:
         low, high = _plain(column.minimum), _plain(column.maximum)
         outside = (number < column.minimum) | (number > column.maximum)
-        checks.append(
-            _check(outside, pl.lit("") + number.cast(pl.String) + f" is outside {low}–{high}")
-        )
+        checks.append(_check(outside, _shown(text) + f" is outside {low}–{high}"))
     elif column.minimum is not None:
         low = _plain(column.minimum)
         checks.append(_check(number < column.minimum, f"must be {low} or more"))
@@ -96,7 +94,7 @@ def _typed(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         checks.append(_check(~well_formed | number.is_null(), _shown(text) + f" is not {noun}"))
         if whole:
             checks.append(_check(number != number.floor(), _shown(text) + " is not a whole number"))
-        checks += _bound_checks(column, number)
+        checks += _bound_checks(column, text, number)
         value = number.cast(pl.Int64, strict=False) if whole else number
         return value, _first(*checks)
     if kind is ColumnType.DATETIME:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -104,16 +105,42 @@ class FeedbackItem(Base):
     __table_args__ = (
         UniqueConstraint("kind", "platform", "external_id", name="uq_feedback_items_source_id"),
         Index("ix_feedback_items_kind_occurred_at", "kind", "occurred_at"),
+        # Partial indexes: most reviews and posts name no customer, and only items still
+        # unlinked or not yet analysed are looked up by these.
+        Index(
+            "ix_feedback_items_customer_id",
+            "customer_id",
+            sqlite_where=text("customer_id IS NOT NULL"),
+            postgresql_where=text("customer_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_feedback_items_order_id",
+            "order_id",
+            sqlite_where=text("order_id IS NOT NULL"),
+            postgresql_where=text("order_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_feedback_items_unlinked_customer_ref",
+            "customer_ref",
+            sqlite_where=text("customer_id IS NULL AND customer_ref IS NOT NULL"),
+            postgresql_where=text("customer_id IS NULL AND customer_ref IS NOT NULL"),
+        ),
+        Index(
+            "ix_feedback_items_unanalysed",
+            "id",
+            sqlite_where=text("analyzed_at IS NULL"),
+            postgresql_where=text("analyzed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Key, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     platform: Mapped[str] = mapped_column(String(50), default="")
     external_id: Mapped[str] = mapped_column(String(200))
-    customer_ref: Mapped[str | None] = mapped_column(String(200), index=True)
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_ref: Mapped[str | None] = mapped_column(String(200))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     order_ref: Mapped[str | None] = mapped_column(String(200))
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     author: Mapped[str | None] = mapped_column(String(300))
     rating: Mapped[float | None] = mapped_column(Float)
     rating_scale: Mapped[float | None] = mapped_column(Float)
@@ -121,7 +148,7 @@ class FeedbackItem(Base):
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(35))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime())
     url: Mapped[str | None] = mapped_column(String(2048))
     channel: Mapped[str | None] = mapped_column(String(50))
@@ -140,7 +167,7 @@ class FeedbackItem(Base):
     urgent: Mapped[bool | None] = mapped_column(Boolean)
     urgency_reasons: Mapped[Any | None] = mapped_column(JSONDocument)
     redacted_text: Mapped[str | None] = mapped_column(Text)
-    analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(), index=True)
+    analyzed_at: Mapped[datetime | None] = mapped_column(DateTime())
     created_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(), server_default=func.now())
 

@@ -1,8 +1,8 @@
-"""the catalogue: customers, orders, feedback items, import runs
+"""The catalogue: customers, orders, feedback items and the record of imports.
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 05:51:46.318948
+Create Date: 2026-11-23 05:59:43.343150
 """
 
 from collections.abc import Sequence
@@ -159,31 +159,61 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("feedback_items", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_feedback_items_analyzed_at"), ["analyzed_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_feedback_items_customer_id"), ["customer_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_feedback_items_customer_ref"), ["customer_ref"], unique=False
+            "ix_feedback_items_customer_id",
+            ["customer_id"],
+            unique=False,
+            sqlite_where=sa.text("customer_id IS NOT NULL"),
+            postgresql_where=sa.text("customer_id IS NOT NULL"),
         )
         batch_op.create_index(
             "ix_feedback_items_kind_occurred_at", ["kind", "occurred_at"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_feedback_items_occurred_at"), ["occurred_at"], unique=False
+            "ix_feedback_items_order_id",
+            ["order_id"],
+            unique=False,
+            sqlite_where=sa.text("order_id IS NOT NULL"),
+            postgresql_where=sa.text("order_id IS NOT NULL"),
         )
-        batch_op.create_index(batch_op.f("ix_feedback_items_order_id"), ["order_id"], unique=False)
+        batch_op.create_index(
+            "ix_feedback_items_unanalysed",
+            ["id"],
+            unique=False,
+            sqlite_where=sa.text("analyzed_at IS NULL"),
+            postgresql_where=sa.text("analyzed_at IS NULL"),
+        )
+        batch_op.create_index(
+            "ix_feedback_items_unlinked_customer_ref",
+            ["customer_ref"],
+            unique=False,
+            sqlite_where=sa.text("customer_id IS NULL AND customer_ref IS NOT NULL"),
+            postgresql_where=sa.text("customer_id IS NULL AND customer_ref IS NOT NULL"),
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("feedback_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_feedback_items_order_id"))
-        batch_op.drop_index(batch_op.f("ix_feedback_items_occurred_at"))
+        batch_op.drop_index(
+            "ix_feedback_items_unlinked_customer_ref",
+            sqlite_where=sa.text("customer_id IS NULL AND customer_ref IS NOT NULL"),
+            postgresql_where=sa.text("customer_id IS NULL AND customer_ref IS NOT NULL"),
+        )
+        batch_op.drop_index(
+            "ix_feedback_items_unanalysed",
+            sqlite_where=sa.text("analyzed_at IS NULL"),
+            postgresql_where=sa.text("analyzed_at IS NULL"),
+        )
+        batch_op.drop_index(
+            "ix_feedback_items_order_id",
+            sqlite_where=sa.text("order_id IS NOT NULL"),
+            postgresql_where=sa.text("order_id IS NOT NULL"),
+        )
         batch_op.drop_index("ix_feedback_items_kind_occurred_at")
-        batch_op.drop_index(batch_op.f("ix_feedback_items_customer_ref"))
-        batch_op.drop_index(batch_op.f("ix_feedback_items_customer_id"))
-        batch_op.drop_index(batch_op.f("ix_feedback_items_analyzed_at"))
+        batch_op.drop_index(
+            "ix_feedback_items_customer_id",
+            sqlite_where=sa.text("customer_id IS NOT NULL"),
+            postgresql_where=sa.text("customer_id IS NOT NULL"),
+        )
 
     op.drop_table("feedback_items")
     with op.batch_alter_table("orders", schema=None) as batch_op:

@@ -1,0 +1,33 @@
+"""The ``advocacy`` command group and its sub-commands."""
+
+from __future__ import annotations
+
+import click
+
+from advocacy import __version__
+from advocacy.cli.customers import customers
+from advocacy.cli.database import db
+from advocacy.cli.demo import demo, tour
+from advocacy.cli.feedback import feedback
+from advocacy.cli.importing import import_command
+from advocacy.cli.options import db_option
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="advocacy")
+@db_option
+def cli() -> None:
+    """Advocacy: every source of customer feedback in one catalogue, and the tools to act on it.
+
+    The database is ADVOCACY_DATABASE_URL (a SQLAlchemy URL) or --db; the default is the SQLite
+    file advocacy.sqlite in the working directory. Start with `advocacy db upgrade`, then
+    `advocacy import KIND FILE`, or build the demo company with `advocacy demo`.
+    """
+
+
+cli.add_command(db)
+cli.add_command(import_command)
+cli.add_command(customers)
+cli.add_command(feedback)
+cli.add_command(demo)
+cli.add_command(tour)

@@ -1,0 +1,135 @@
+"""``advocacy demo`` and ``advocacy tour``: the demo company and a short guide to the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+
+import click
+from sqlalchemy.engine import make_url
+
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
+from advocacy.errors import InvalidInput
+
+IMPORT_ORDER = ("customers", "orders", "nps", "reviews", "tickets", "social")
+
+
+@click.command()
+@click.option(
+    "--customers",
+    "size",
+    type=click.IntRange(min=10, max=1_000_000),
+    default=2000,
+    show_default=True,
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same company.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Last day of the history (default today).",
+)
+@click.option(
+    "--replace", is_flag=True, help="Start from an empty SQLite file if it holds data already."
+)
+@db_option
+@json_option
+@click.pass_context
+def demo(
+    ctx: click.Context,
+    size: int,
+    seed: int,
+    today: dt.datetime | None,
+    replace: bool,
+    as_json: bool,
+) -> None:
+    """Build the demo company: customers in six countries, two years of orders, NPS answers,
+    reviews, social posts and tickets in English, Spanish, Russian and Romanian.
+
+    The files go through the same importers as real data.
+    """
+    from advocacy.demo import write_demo_files
+
+    started = time.monotonic()
+    _make_room(ctx, replace)
+    catalogue = catalogue_from(ctx)
+    catalogue.upgrade()
+    if sum(catalogue.counts().values()):
+        raise InvalidInput(
+            "the database already holds data: use --replace (SQLite) or another --db for the demo"
+        )
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="advocacy-demo-") as folder:
+        files = write_demo_files(
+            Path(folder), customers=size, seed=seed, today=today.date() if today else None
+        )
+        for kind in IMPORT_ORDER:
+            reports.append(catalogue.import_file(kind, files[kind]))
+    counts = catalogue.counts()
+    seconds = time.monotonic() - started
+    if as_json:
+        echo_json({"counts": counts, "seconds": round(seconds, 2), "seed": seed, "customers": size})
+        return
+    url = catalogue.engine.url.render_as_string(hide_password=True)
+    click.echo(f"Built the demo company in {seconds:.1f} s into {url}:")
+    for report in reports:
+        click.echo(f"  {report.kind:<10} {report.imported:>8,} records")
+
+
+def _make_room(ctx: click.Context, replace: bool) -> None:
+    if not replace:
+        return
+    state = ctx.ensure_object(dict)
+    url = catalogue_from(ctx).engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        if url.get_backend_name() != "sqlite":
+            raise InvalidInput(
+                "--replace only deletes SQLite files; point --db at an empty database"
+            )
+        return
+    catalogue_from(ctx).close()
+    state.pop("catalogue", None)
+    path = Path(make_url(str(url)).database or "")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+TOUR = """\
+A short tour of the command line (add --json to any of them for machine-readable output):
+
+  advocacy db status                              what the database holds
+  advocacy feedback list --kind reviews --max-rating 2
+                                                  unhappy reviewers, newest first
+  advocacy feedback list --kind nps --max-rating 6 --language es
+                                                  Spanish-speaking detractors
+  advocacy feedback list --search "late"          everything that mentions a late delivery
+  advocacy customers show {customer}              one customer: profile, orders, feedback
+  advocacy import reviews FILE.csv                your own data (CSV, JSON Lines, Excel, Parquet)
+
+In Python:  from advocacy import open_catalogue; open_catalogue().feedback(kind="nps")
+"""
+
+
+@click.command()
+@db_option
+@json_option
+@click.pass_context
+def tour(ctx: click.Context, as_json: bool) -> None:
+    """Summarise what the database holds and show the main commands to try next."""
+    catalogue = catalogue_from(ctx)
+    counts = catalogue.counts()
+    unhappy = catalogue.feedback(kind="nps", max_rating=6, limit=1)
+    customer = (
+        str(unhappy["customer_id"].iloc[0])
+        if len(unhappy) and unhappy["customer_id"].iloc[0]
+        else "ID"
+    )
+    if as_json:
+        echo_json({"counts": counts, "example_customer": customer})
+        return
+    click.echo("The catalogue holds:")
+    for name, number in counts.items():
+        click.echo(f"  {name:<10} {number:>10,}")
+    click.echo("")
+    click.echo(TOUR.format(customer=customer))

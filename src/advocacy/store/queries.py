@@ -1,0 +1,199 @@
+"""Read-side queries of the catalogue, returning pandas DataFrames and plain dictionaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, Select, func, select
+
+from advocacy.errors import InvalidInput, NotFound
+from advocacy.importers.formats import FEEDBACK_KINDS
+from advocacy.store.tables import Customer, FeedbackItem, ImportRun, Order
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CUSTOMER_COLUMNS = [
+    "customer_id", "name", "email", "phone", "locale", "country", "segment",
+    "acquired_at", "churned_at", "acquisition_cost", "attributes",
+]  # fmt: skip
+ORDER_COLUMNS = [
+    "order_id", "customer_id", "ordered_at", "amount", "currency", "status",
+    "promised_delivery_at", "delivered_at", "product", "attributes",
+]  # fmt: skip
+FEEDBACK_COLUMNS = [
+    "kind", "platform", "item_id", "customer_id", "order_id", "occurred_at", "author", "rating",
+    "rating_scale", "rating_normalized", "title", "text", "language", "channel", "touchpoint",
+    "product", "status", "url", "sentiment", "sentiment_score", "themes", "urgent", "attributes",
+]  # fmt: skip
+KIND_ALIASES = {"reviews": "review", "tickets": "ticket", "social": "social", "nps": "nps"}
+
+
+def _customer_select() -> Select[Any]:
+    c = Customer.__table__.c
+    return select(
+        c.external_id.label("customer_id"),
+        *(c[name] for name in CUSTOMER_COLUMNS[1:]),
+    ).order_by(c.external_id)
+
+
+def _order_select() -> Select[Any]:
+    o, c = Order.__table__.c, Customer.__table__.c
+    return (
+        select(
+            o.external_id.label("order_id"),
+            c.external_id.label("customer_id"),
+            *(o[n] for n in ORDER_COLUMNS[2:]),
+        )
+        .join_from(Order.__table__, Customer.__table__, o.customer_id == c.id)
+        .order_by(o.ordered_at, o.external_id)
+    )
+
+
+def _feedback_select() -> Select[Any]:
+    f = FeedbackItem.__table__.c
+    o = Order.__table__.c
+    return (
+        select(
+            f.kind,
+            f.platform,
+            f.external_id.label("item_id"),
+            f.customer_ref.label("customer_id"),
+            o.external_id.label("order_id"),
+            *(f[name] for name in FEEDBACK_COLUMNS[5:]),
+        )
+        .select_from(FeedbackItem.__table__.outerjoin(Order.__table__, o.id == f.order_id))
+        .order_by(f.occurred_at.desc(), f.id.desc())
+    )
+
+
+def _frame(engine: Engine, query: Select[Any]) -> pd.DataFrame:
+    import pandas as pd  # imported when asked for: the import path does not need it
+
+    with engine.connect() as connection:
+        result = connection.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def customers_frame(engine: Engine) -> pd.DataFrame:
+    """Every customer, one row each."""
+    return _frame(engine, _customer_select())
+
+
+def orders_frame(engine: Engine, *, customer_id: str | None = None) -> pd.DataFrame:
+    """Every order (of one customer, if given), oldest first."""
+    query = _order_select()
+    if customer_id is not None:
+        query = query.where(Customer.__table__.c.external_id == customer_id)
+    return _frame(engine, query)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackFilter:
+    """Which feedback items to list. Dates are inclusive; ratings are on the item's own scale."""
+
+    kind: str | None = None
+    platform: str | None = None
+    customer_id: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    min_rating: float | None = None
+    max_rating: float | None = None
+    language: str | None = None
+    search: str | None = None
+    limit: int | None = None
+
+
+def normalise_kind(kind: str) -> str:
+    """``reviews`` → ``review`` and so on; refuses a kind that is not a feedback kind."""
+    value = KIND_ALIASES.get(kind.lower(), kind.lower())
+    if value not in FEEDBACK_KINDS:
+        raise InvalidInput(
+            f"unknown feedback kind {kind!r}: use one of {', '.join(FEEDBACK_KINDS)}"
+        )
+    return value
+
+
+def feedback_frame(engine: Engine, filters: FeedbackFilter | None = None) -> pd.DataFrame:
+    """Feedback items matching ``filters``, newest first."""
+    filters = filters or FeedbackFilter()
+    f = FeedbackItem.__table__.c
+    query = _feedback_select()
+    if filters.kind:
+        query = query.where(f.kind == normalise_kind(filters.kind))
+    if filters.platform:
+        query = query.where(f.platform == filters.platform.strip().lower())
+    if filters.customer_id:
+        query = query.where(f.customer_ref == filters.customer_id)
+    if filters.since:
+        query = query.where(f.occurred_at >= filters.since)
+    if filters.until:
+        query = query.where(f.occurred_at <= filters.until)
+    if filters.min_rating is not None:
+        query = query.where(f.rating >= filters.min_rating)
+    if filters.max_rating is not None:
+        query = query.where(f.rating <= filters.max_rating)
+    if filters.language:
+        query = query.where(f.language == filters.language)
+    if filters.search:
+        pattern = (
+            "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        query = query.where(
+            func.lower(func.coalesce(f.title, "") + " " + func.coalesce(f.text, "")).like(
+                pattern.lower(), escape="\\"
+            )
+        )
+    if filters.limit is not None:
+        query = query.limit(filters.limit)
+    return _frame(engine, query)
+
+
+def customer_profile(engine: Engine, customer_id: str) -> dict[str, Any]:
+    """One customer's profile with their orders and feedback: the start of the 360° view."""
+    frame = _frame(
+        engine, _customer_select().where(Customer.__table__.c.external_id == customer_id)
+    )
+    if frame.empty:
+        raise NotFound(f"no customer with id {customer_id!r}")
+    profile: dict[str, Any] = frame.iloc[0].to_dict()
+    orders = orders_frame(engine, customer_id=customer_id)
+    feedback = feedback_frame(engine, FeedbackFilter(customer_id=customer_id))
+    nps = feedback[feedback["kind"] == "nps"]
+    late = orders[
+        orders["delivered_at"].notna()
+        & orders["promised_delivery_at"].notna()
+        & (orders["delivered_at"] > orders["promised_delivery_at"])
+    ]
+    profile["summary"] = {
+        "orders": len(orders),
+        "revenue": float(orders["amount"].sum()) if len(orders) else 0.0,
+        "late_deliveries": len(late),
+        "feedback_items": len(feedback),
+        "last_nps": int(nps.iloc[0]["rating"]) if len(nps) else None,
+    }
+    profile["orders"] = orders.to_dict("records")
+    profile["feedback"] = feedback.to_dict("records")
+    return profile
+
+
+def catalogue_counts(engine: Engine) -> dict[str, int]:
+    """How many customers, orders and feedback items of each kind the catalogue holds."""
+    with engine.connect() as connection:
+        counts = {
+            "customers": connection.scalar(select(func.count()).select_from(Customer.__table__))
+            or 0,
+            "orders": connection.scalar(select(func.count()).select_from(Order.__table__)) or 0,
+        }
+        f = FeedbackItem.__table__.c
+        for kind, number in connection.execute(select(f.kind, func.count()).group_by(f.kind)):
+            counts[kind] = number
+    return {key: int(value) for key, value in counts.items()}
+
+
+def import_history(engine: Engine, *, limit: int = 20) -> pd.DataFrame:
+    """The most recent imports, newest first."""
+    r = ImportRun.__table__.c
+    return _frame(engine, select(ImportRun.__table__).order_by(r.id.desc()).limit(limit))
