@@ -2,7 +2,7 @@
 # Runs a command with a throwaway PostgreSQL server on 127.0.0.1, then removes it.
 # The server's URL is passed as ADVOCACY_TEST_POSTGRES_URL.
 set -euo pipefail
-bindir=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+bindir=$(dirname "$(readlink -f "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")")
 data=$(mktemp -d /tmp/advocacy-pg.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 as_pg=()

@@ -26,4 +26,4 @@ class Settings(BaseSettings):
 def load_settings(**overrides: str | None) -> Settings:
     """Settings from the environment, with the non-``None`` overrides (e.g. ``--db``) on top."""
     given = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**given)  # type: ignore[arg-type]
+    return Settings(**given)

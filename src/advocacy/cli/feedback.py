@@ -9,7 +9,7 @@ import click
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType):  # type: ignore[type-arg]
     """An ISO 8601 date or date-time on the command line; a date alone is midnight UTC."""
 
     name = "DATE"
@@ -77,7 +77,7 @@ def list_command(
         search=search,
         limit=limit,
     )
-    rows = frame.to_dict("records")
+    rows = [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
     if as_json:
         echo_json({"count": len(rows), "items": rows})
         return

@@ -15,8 +15,8 @@ def countries() -> frozenset[str]:
     """ISO 3166-1 alpha-2 country codes (upper case)."""
     from babel import Locale
 
-    codes = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
-    return frozenset(codes - _NOT_COUNTRIES)
+    codes = {str(code) for code in Locale("en").territories}
+    return frozenset(c for c in codes if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES)
 
 
 @cache
@@ -32,7 +32,7 @@ def languages() -> frozenset[str]:
     """ISO 639 language codes known to CLDR (lower case)."""
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").languages if code.isalpha())
+    return frozenset(str(code) for code in Locale("en").languages if str(code).isalpha())
 
 
 def normalise_language_tag(value: str) -> str | None:

@@ -169,7 +169,8 @@ def _datetimes(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     unsettled = text.is_not_null() & parsed.is_null()
     reasons = pl.Series(raw.name, [None] * len(raw), dtype=pl.String)
     if unsettled.any():
-        values, problems = [], []
+        values: list[dt.datetime | None] = []
+        problems: list[str | None] = []
         for value, is_parsed in zip(text, parsed.is_not_null(), strict=True):
             if value is None or is_parsed:
                 values.append(None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import (
@@ -20,6 +20,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     MetaData,
+    String,
     Table,
     and_,
     case,
@@ -70,8 +71,11 @@ class StagedImport:
         self.targets = list(dict.fromkeys(targets))
         self.key = self._key_columns()
         metadata = MetaData()
-        columns = [Column(STAGING_LINE, Integer, primary_key=True)]
-        columns += [self.target.c[name]._copy() for name in self.targets]
+        columns: list[Column[Any]] = [Column(STAGING_LINE, Integer, primary_key=True)]
+        columns += [
+            self.target.c[name]._copy() if name in self.target.c else Column(name, String(200))
+            for name in self.targets
+        ]
         for column in columns[1:]:
             column.primary_key = False
             column.nullable = True
@@ -263,7 +267,7 @@ def link_feedback(connection: Connection) -> int:
     from advocacy.store.tables import Customer, FeedbackItem, Order
 
     linked = 0
-    items = FeedbackItem.__table__
+    items = cast(Table, FeedbackItem.__table__)
     for ref, fk, model in (
         ("customer_ref", "customer_id", Customer),
         ("order_ref", "order_id", Order),

@@ -26,7 +26,8 @@ ORDER_COLUMNS = [
 FEEDBACK_COLUMNS = [
     "kind", "platform", "item_id", "customer_id", "order_id", "occurred_at", "author", "rating",
     "rating_scale", "rating_normalized", "title", "text", "language", "channel", "touchpoint",
-    "product", "status", "url", "sentiment", "sentiment_score", "themes", "urgent", "attributes",
+    "product", "status", "contacts", "closed_at", "likes", "shares", "url", "sentiment",
+    "sentiment_score", "themes", "urgent", "attributes",
 ]  # fmt: skip
 KIND_ALIASES = {"reviews": "review", "tickets": "ticket", "social": "social", "nps": "nps"}
 
@@ -158,7 +159,7 @@ def customer_profile(engine: Engine, customer_id: str) -> dict[str, Any]:
     )
     if frame.empty:
         raise NotFound(f"no customer with id {customer_id!r}")
-    profile: dict[str, Any] = frame.iloc[0].to_dict()
+    profile: dict[str, Any] = {str(key): value for key, value in frame.iloc[0].items()}
     orders = orders_frame(engine, customer_id=customer_id)
     feedback = feedback_frame(engine, FeedbackFilter(customer_id=customer_id))
     nps = feedback[feedback["kind"] == "nps"]
