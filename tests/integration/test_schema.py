@@ -1,0 +1,28 @@
+"""The schema: migrations build exactly the tables the code describes, on both databases."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from advocacy.store.engine import build_engine
+from advocacy.store.schema import current_revision, head_revision, upgrade
+from advocacy.store.tables import Base
+
+
+def test_the_migrations_create_exactly_the_tables_of_the_models(database_url: str) -> None:
+    engine = build_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+
+    assert differences == []
+
+
+def test_upgrading_twice_leaves_the_database_at_the_latest_revision(database_url: str) -> None:
+    engine = build_engine(database_url)
+
+    upgrade(engine)
+
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
