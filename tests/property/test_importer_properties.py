@@ -1,4 +1,4 @@
-"""Properties of the importers over generated input: text survives exactly, garbage never crashes."""
+"""Properties of the importers over generated input: text survives, garbage never crashes."""
 
 from __future__ import annotations
 
