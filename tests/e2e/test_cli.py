@@ -294,3 +294,34 @@ def test_the_command_runs_as_a_real_process_with_the_environment(tmp_path: Path)
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["imported"] == 3
+
+
+def test_reading_an_unmigrated_database_says_how_to_fix_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "--db", f"sqlite:///{tmp_path / 'empty.sqlite'}", "feedback", "list")
+
+    assert code == 75
+    assert "run `advocacy db upgrade`" in err
+
+
+def test_an_unreachable_database_server_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "--db", "postgresql://nobody@127.0.0.1:1/none", "feedback", "list")
+
+    assert code == 75
+    assert err.startswith("Error: cannot open the database:")
+    assert "Traceback" not in err
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_text("these are my notes, not a database" * 100)
+
+    code, _, err = run(capsys, "--db", f"sqlite:///{bogus}", "db", "upgrade")
+
+    assert code == 75
+    assert "Traceback" not in err

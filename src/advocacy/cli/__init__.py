@@ -9,9 +9,10 @@ from __future__ import annotations
 import sys
 
 import click
+import sqlalchemy.exc
 
 from advocacy.cli.app import cli
-from advocacy.errors import AdvocacyError, ImportRejected
+from advocacy.errors import AdvocacyError, DatabaseError, ImportRejected
 
 MAX_ERRORS_SHOWN = 50
 
@@ -29,6 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     except AdvocacyError as exc:
         report(exc)
         sys.exit(exc.exit_code)
+    except sqlalchemy.exc.DBAPIError as exc:
+        # The server went away, refused the connection, or the file is not a database.
+        report(DatabaseError(f"the database cannot be used: {exc.orig}"))
+        sys.exit(DatabaseError.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted: nothing more was written.", err=True)
         sys.exit(130)

@@ -19,7 +19,7 @@ def db() -> None:
 @click.pass_context
 def upgrade_command(ctx: click.Context, as_json: bool) -> None:
     """Create the tables, or migrate them to this version's schema (safe to repeat)."""
-    engine = catalogue_from(ctx).engine
+    engine = catalogue_from(ctx, check_schema=False).engine
     before = current_revision(engine)
     upgrade(engine)
     after = current_revision(engine)
@@ -37,7 +37,7 @@ def upgrade_command(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def status_command(ctx: click.Context, as_json: bool) -> None:
     """Show the database's schema revision and how many records it holds."""
-    catalogue = catalogue_from(ctx)
+    catalogue = catalogue_from(ctx, check_schema=False)
     revision = current_revision(catalogue.engine)
     head = head_revision()
     counts = catalogue.counts() if revision == head else {}

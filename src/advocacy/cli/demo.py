@@ -53,7 +53,7 @@ def demo(
 
     started = time.monotonic()
     _make_room(ctx, replace)
-    catalogue = catalogue_from(ctx)
+    catalogue = catalogue_from(ctx, check_schema=False)
     catalogue.upgrade()
     if sum(catalogue.counts().values()):
         raise InvalidInput(
@@ -81,14 +81,14 @@ def _make_room(ctx: click.Context, replace: bool) -> None:
     if not replace:
         return
     state = ctx.ensure_object(dict)
-    url = catalogue_from(ctx).engine.url
+    url = catalogue_from(ctx, check_schema=False).engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         if url.get_backend_name() != "sqlite":
             raise InvalidInput(
                 "--replace only deletes SQLite files; point --db at an empty database"
             )
         return
-    catalogue_from(ctx).close()
+    catalogue_from(ctx, check_schema=False).close()
     state.pop("catalogue", None)
     path = Path(make_url(str(url)).database or "")
     for suffix in ("", "-wal", "-shm"):

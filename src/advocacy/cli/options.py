@@ -12,6 +12,7 @@ import click
 
 from advocacy.bootstrap import open_catalogue
 from advocacy.catalogue import Catalogue
+from advocacy.store.schema import ensure_current
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,13 +44,20 @@ def json_option(command: F) -> F:
     )(command)
 
 
-def catalogue_from(ctx: click.Context) -> Catalogue:
-    """The catalogue the command line points at, opened once per invocation."""
+def catalogue_from(ctx: click.Context, *, check_schema: bool = True) -> Catalogue:
+    """The catalogue the command line points at, opened once per invocation.
+
+    With ``check_schema`` a database that is not migrated is refused with the fix, rather than
+    failing later on a missing table.
+    """
     state = ctx.ensure_object(dict)
     if "catalogue" not in state:
         state["catalogue"] = open_catalogue(state.get("db"))
         ctx.call_on_close(state["catalogue"].close)
     catalogue: Catalogue = state["catalogue"]
+    if check_schema and not state.get("schema_checked"):
+        ensure_current(catalogue.engine)
+        state["schema_checked"] = True
     return catalogue
 
 

@@ -16,11 +16,12 @@ from advocacy.errors import DatabaseError
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(engine: Engine) -> Config:
-    """An Alembic configuration that migrates the database behind ``engine``."""
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic configuration of Advocacy's migrations, for the database behind ``engine``."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
 
 
@@ -40,15 +41,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str:
     """The newest revision this version of Advocacy knows."""
-    head = ScriptDirectory.from_config(alembic_config_without_engine()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
-
-
-def alembic_config_without_engine() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return config
 
 
 def ensure_current(engine: Engine) -> None:
