@@ -104,7 +104,7 @@ A short tour of the command line (add --json to any of them for machine-readable
   advocacy feedback list --kind nps --max-rating 6 --language es
                                                   Spanish-speaking detractors
   advocacy feedback list --search "late"          everything that mentions a late delivery
-  advocacy customers show {customer}              one customer: profile, orders, feedback
+  advocacy customers show {customer:<28}one customer: profile, orders, feedback
   advocacy import reviews FILE.csv                your own data (CSV, JSON Lines, Excel, Parquet)
 
 In Python:  from advocacy import open_catalogue; open_catalogue().feedback(kind="nps")

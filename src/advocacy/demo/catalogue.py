@@ -30,6 +30,7 @@ class Product:
     fiddly: bool = False  # an app or set-up people get stuck on
     business: float = 0.2  # how much more (or less) businesses buy it than consumers
     season: str = ""  # "winter" or "summer" when sales follow the weather
+    kind: str = "electric"  # "electric", "cookware" or "textile": which complaints make sense
 
     @property
     def name(self) -> str:
@@ -58,17 +59,20 @@ PRODUCTS: tuple[Product, ...] = (
     Product("OSM6", "Orsa SM-6", "stand mixer", "la amasadora", "планетарный миксер",
             "планетарный миксер", "mixerul planetar", 199, 0.025),
     Product("VPS3", "Vetra Pro 3", "non-stick pan set", "el juego de sartenes",
-            "набор сковородок", "набор сковородок", "setul de tigăi", 69, 0.03, business=1.2),
+            "набор сковородок", "набор сковородок", "setul de tigăi", 69, 0.03, business=1.2,
+            kind="cookware"),
     Product("VCI24", "Vetra Fonte 24", "cast-iron casserole", "la cazuela de hierro fundido",
-            "чугунная кастрюля", "чугунную кастрюлю", "cratița din fontă", 79, 0.015),
+            "чугунная кастрюля", "чугунную кастрюлю", "cratița din fontă", 79, 0.015,
+            kind="cookware"),
     Product("VKS6", "Vetra Chef 6", "knife set", "el juego de cuchillos", "набор ножей",
-            "набор ножей", "setul de cuțite", 89, 0.01, business=1.0),
+            "набор ножей", "setul de cuțite", 89, 0.01, business=1.0, kind="cookware"),
     Product("KSC6", "Kelvo SC-6", "slow cooker", "la olla de cocción lenta", "медленноварка",
             "медленноварку", "aparatul slow cooker", 65, 0.02),
     Product("OT2", "Orsa T2", "toaster", "la tostadora", "тостер", "тостер",
             "prăjitorul de pâine", 39, 0.02, business=2.0),
     Product("VGC10", "Vetra Glass 10", "glass container set", "el set de recipientes de vidrio",
-            "набор контейнеров", "набор контейнеров", "setul de caserole din sticlă", 29, 0.04),
+            "набор контейнеров", "набор контейнеров", "setul de caserole din sticlă", 29, 0.04,
+            kind="cookware"),
     Product("BHB5", "Brava HB-5", "hand blender", "la batidora de mano", "погружной блендер",
             "погружной блендер", "blenderul vertical", 45, 0.03),
     Product("KMC9", "Kelvo MC-9", "multicooker", "la olla multifunción", "мультиварка",
@@ -86,11 +90,12 @@ PRODUCTS: tuple[Product, ...] = (
             "осушитель воздуха", "dezumidificatorul", 189, 0.025, season="winter"),
     Product("VBL2", "Vetra Linen Duo", "bed linen set", "el juego de sábanas",
             "комплект постельного белья", "комплект постельного белья", "lenjeria de pat", 59,
-            0.015, business=4.0),
+            0.015, business=4.0, kind="textile"),
     Product("VWB7", "Vetra Calm 7", "weighted blanket", "la manta con peso",
-            "утяжелённое одеяло", "утяжелённое одеяло", "pătura ponderată", 79, 0.015),
+            "утяжелённое одеяло", "утяжелённое одеяло", "pătura ponderată", 79, 0.015,
+            kind="textile"),
     Product("VBT6", "Vetra Spa 6", "bath towel set", "el juego de toallas", "набор полотенец",
-            "набор полотенец", "setul de prosoape", 35, 0.01, business=4.0),
+            "набор полотенец", "setul de prosoape", 35, 0.01, business=4.0, kind="textile"),
     Product("BTF90", "Brisa TF-90", "tower fan", "el ventilador de torre",
             "колонный вентилятор", "колонный вентилятор", "ventilatorul turn", 69, 0.03,
             season="summer", business=1.2),
@@ -100,7 +105,7 @@ PRODUCTS: tuple[Product, ...] = (
             "fierul de călcat", 45, 0.025, business=1.5),
     Product("VMP1", "Vetra Cloud", "memory foam pillow", "la almohada viscoelástica",
             "ортопедическая подушка", "ортопедическую подушку", "perna cu memorie", 39, 0.01,
-            business=2.5),
+            business=2.5, kind="textile"),
     Product("LDL2", "Luma DL-2", "LED desk lamp", "el flexo LED", "настольная лампа",
             "настольную лампу", "lampa de birou", 49, 0.02, business=2.0),
     Product("SAIR", "Sonik Air", "wireless earbuds", "los auriculares inalámbricos",

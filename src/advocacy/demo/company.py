@@ -57,9 +57,9 @@ class Order:
     delivered_at: dt.datetime | None
     late_days: int  # days after the promise it arrived, or has been waiting so far
     lost: bool
-    defect: bool
-    returned: bool
-    setup_trouble: bool
+    defect: bool = False
+    returned: bool = False
+    setup_trouble: bool = False
     order_id: str = ""
 
     @property
@@ -154,7 +154,7 @@ def _new_customer(
     cost_eur = lognormal_around(rng, _CHANNELS[channel][2], 0.5)
     if segment == "enterprise":
         cost_eur *= 3
-    satisfaction = 9.6 if advocate else min(9.8, rng.gauss(7.7, 1.3))
+    satisfaction = 9.6 if advocate else min(9.8, rng.gauss(8.4, 1.1))
     return Customer(
         person=person,
         market=market,
@@ -165,7 +165,7 @@ def _new_customer(
         channel=channel,
         acquisition_cost=round(cost_eur * market.eur_rate, 2),
         satisfaction=satisfaction,
-        response_rate=0.9 if advocate else rng.betavariate(2.0, 3.0),
+        response_rate=0.9 if advocate else rng.betavariate(2.5, 2.5),
         advocate=advocate,
         price_sensitive=rng.random() < 0.18,
     )
@@ -199,26 +199,33 @@ def _place_order(
     amount = round(customer.market.price(product.eur) * quantity * basket, 2)
     delivery = ops.deliver(rng, customer.market, when)
     end = ops.end
-    order = Order(customer, when, product, quantity, amount, "delivered", delivery.promised_at,
-                  delivery.arrived_at, delivery.late_days, delivery.lost, False, False, False)  # fmt: skip
+    order = Order(
+        customer=customer,
+        ordered_at=when,
+        product=product,
+        quantity=quantity,
+        amount=amount,
+        status="delivered",
+        promised_at=delivery.promised_at,
+        delivered_at=delivery.arrived_at,
+        late_days=delivery.late_days,
+        lost=delivery.lost,
+    )
     if rng.random() < 0.025:
         order.status, order.delivered_at, order.late_days, order.lost = "cancelled", None, 0, False
         return order
-    if delivery.lost or (delivery.arrived_at is not None and delivery.arrived_at >= end):
+    arrived = delivery.arrived_at
+    if arrived is None or arrived >= end:
         order.delivered_at = None
         if delivery.lost and delivery.promised_at + 21 * DAY < end:
             order.status = "cancelled"  # refunded once the carrier gave it up
         elif when > end - 1.5 * DAY and rng.random() < 0.6:
-            order.status = "placed"
+            order.status, order.late_days = "placed", 0
         else:
             order.status = "shipped"
-        if order.status != "placed" and delivery.promised_at < end:
-            order.late_days = max(1, (end - delivery.promised_at).days)
-        elif order.status == "placed":
-            order.late_days = 0
+            if delivery.promised_at < end:
+                order.late_days = max(1, (end - delivery.promised_at).days)
         return order
-    arrived = delivery.arrived_at
-    assert arrived is not None
     order.defect = rng.random() < ops.defect_rate(product, arrived)
     order.setup_trouble = product.fiddly and rng.random() < 0.25
     return_chance = 0.6 if order.defect else 0.03
@@ -228,8 +235,10 @@ def _place_order(
 
 
 def _order_time(rng: random.Random, day: dt.datetime) -> dt.datetime:
-    hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 7, 7, 8, 8, 7, 7, 7, 8,
-                                           9, 11, 12, 11, 7, 3])[0]  # fmt: skip
+    hour = rng.choices(
+        range(24),
+        weights=[1, 1, 1, 1, 1, 1, 2, 3, 5, 6, 7, 7, 8, 8, 7, 7, 7, 8, 9, 11, 12, 11, 7, 3],
+    )[0]
     base = dt.datetime.combine(day.date(), dt.time(hour, rng.randrange(60), rng.randrange(60)))
     return base.replace(tzinfo=dt.UTC)
 
@@ -264,13 +273,15 @@ def _live(rng: random.Random, ops: Operations, customer: Customer) -> None:
             break
         # Thinning: buy more in November and December.
         while True:
-            next_at += dt.timedelta(days=rng.expovariate(yearly * 1.5 / 365))
+            gap = min(rng.expovariate(yearly * 1.5 / 365), 2 * HISTORY_DAYS)  # rates near 0
+            next_at += dt.timedelta(days=gap)
             if rng.random() < (1.0 if next_at.month in (11, 12) else 1 / 1.5):
                 break
         next_at = max(next_at, customer.acquired_at + DAY)
         next_at = _order_time(rng, next_at) if next_at.date() < end.date() else end
     if churn_at is not None and churn_at < end:
         customer.churned_at = churn_at
+    customer.orders.sort(key=lambda o: o.ordered_at)
 
 
 def build_company(rng: random.Random, customers: int, end: dt.datetime) -> Company:

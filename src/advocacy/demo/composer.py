@@ -22,17 +22,18 @@ _EMOJI = {
     "-": ("😡", "👎", "😤", "🙁", "😞", "🤬", "😩"),
 }
 _ARTICLES = ("el ", "la ", "los ", "las ")
+# Aspects that report something that happened; a generic one-liner must not stand for them.
+_EVENTS = frozenset(
+    ("delivery-", "lost-", "quality-", "usability-", "support-", "support+", "returns-", "returns+")
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Voice:
-    """Who is writing: their language, gender and contact details (for tickets)."""
+    """Who is writing: their language, their gender (for agreement) and locale (for dates)."""
 
     language: str
     gender: str
-    first_name: str = ""
-    phone: str = ""
-    email: str = ""
     locale: str = ""
 
     @property
@@ -74,13 +75,20 @@ def product_values(rng: random.Random, language: str, product: Product | None) -
         nominative, accusative = product.ru, product.ru_acc
     else:
         nominative = accusative = product.noun(language)
-    if with_model:
+    if with_model and language == "en":
+        nominative = accusative = f"{product.model} {nominative}"  # "the Kelvo AF-500 air fryer"
+    elif with_model:
         nominative, accusative = f"{nominative} {product.model}", f"{accusative} {product.model}"
     bare = nominative
     if language == "es" and nominative.startswith(_ARTICLES):
         bare = nominative.split(" ", 1)[1]
-    return {"product": nominative, "product_acc": accusative, "product_bare": bare,
-            "model": product.model}  # fmt: skip
+    return {
+        "kind": product.kind,
+        "product": nominative,
+        "product_acc": accusative,
+        "product_bare": bare,
+        "model": product.model,
+    }
 
 
 def base_values(rng: random.Random) -> dict[str, str]:
@@ -95,23 +103,28 @@ def _capitalised(text: str) -> str:
 def _lowered(text: str, values: Mapping[str, str]) -> str:
     if len(text) > 1 and text[1].isupper():
         return text
-    if any(text.startswith(values.get(k, "\0")) for k in ("model", "brand")):
-        return text
+    if any(value and text.startswith(value) for value in values.values()):
+        return text  # a name: "Sophie from customer service…"
     return text[:1].lower() + text[1:]
 
 
 def sentence(rng: random.Random, voice: Voice, key: str, values: Mapping[str, str]) -> str:
     """One phrase of ``key``, filled in, first letter capitalised, Spanish contractions made."""
-    text = fill(voice.bank.pick(rng, key), values, voice.gender)
+    text = fill(voice.bank.pick(rng, key, values), values, voice.gender)
     if voice.language == "es":
         text = text.replace(" de el ", " del ").replace(" a el ", " al ")
     return _capitalised(text)
 
 
 def _aspect_sentences(
-    rng: random.Random, voice: Voice, aspects: Sequence[str], values: Mapping[str, str],
-    *, business: bool, details: float,
-) -> list[str]:  # fmt: skip
+    rng: random.Random,
+    voice: Voice,
+    aspects: Sequence[str],
+    values: Mapping[str, str],
+    *,
+    business: bool,
+    details: float,
+) -> list[str]:
     bank = voice.bank
     parts: list[str] = []
     previous = ""
@@ -119,7 +132,8 @@ def _aspect_sentences(
         text = sentence(rng, voice, aspect, values)
         mood = "+" if aspect.endswith("+") else "-"
         if previous and mood != previous and rng.random() < 0.75:
-            joint = fill(bank.pick(rng, "but" if mood == "-" else "still"), values, voice.gender)
+            joint = bank.pick(rng, "but" if mood == "-" else "still", values)
+            joint = fill(joint, values, voice.gender)
             text = f"{joint} {_lowered(text, values)}"
         parts.append(text)
         previous = mood
@@ -132,25 +146,52 @@ def _aspect_sentences(
 
 
 def compose_comment(
-    rng: random.Random, voice: Voice, tone: str, aspects: Sequence[str],
-    values: Mapping[str, str], *, business: bool = False, long: bool = False,
-) -> str:  # fmt: skip
+    rng: random.Random,
+    voice: Voice,
+    tone: str,
+    aspects: Sequence[str],
+    values: Mapping[str, str],
+    *,
+    business: bool = False,
+    long: bool = False,
+) -> str:
     """A survey comment or review text in the writer's language about these aspects."""
-    if not long and rng.random() < 0.07:
-        return roughen(rng, sentence(rng, voice, f"short{tone}", values), voice.language, tone)
+    if not long and rng.random() < 0.08:
+        short = _short_key(voice.bank, tone, aspects)
+        if short:
+            return roughen(rng, sentence(rng, voice, short, values), voice.language, tone)
     parts: list[str] = []
     if rng.random() < (0.7 if long else 0.5):
         parts.append(sentence(rng, voice, f"open{tone}", values))
-    parts += _aspect_sentences(rng, voice, aspects, values, business=business,
-                               details=0.75 if long else 0.45)  # fmt: skip
+    parts += _aspect_sentences(
+        rng, voice, aspects, values, business=business, details=0.75 if long else 0.45
+    )
     if rng.random() < (0.6 if long else 0.4):
         parts.append(sentence(rng, voice, f"close{tone}", values))
     return roughen(rng, " ".join(parts), voice.language, tone)
 
 
-def compose_title(rng: random.Random, voice: Voice, tone: str, values: Mapping[str, str]) -> str:
-    """A review title."""
-    title = sentence(rng, voice, f"title{tone}", values)
+def _short_key(bank: PhraseBank, tone: str, aspects: Sequence[str]) -> str:
+    """The key of a one-liner that fits: about the main problem, or general when all went well."""
+    if aspects and bank.has(f"short:{aspects[0]}"):
+        return f"short:{aspects[0]}"
+    if any(aspect in _EVENTS for aspect in aspects):
+        return ""  # a generic one-liner would hide what happened
+    return f"short{tone}"
+
+
+def compose_title(
+    rng: random.Random,
+    voice: Voice,
+    tone: str,
+    values: Mapping[str, str],
+    aspects: Sequence[str] = (),
+) -> str:
+    """A review title: about the main problem when there was one, else about the mood."""
+    key = f"title{tone}"
+    if aspects and voice.bank.has(f"title:{aspects[0]}") and rng.random() < 0.7:
+        key = f"title:{aspects[0]}"
+    title = sentence(rng, voice, key, values)
     if rng.random() < 0.1:
         title = title.lower()
     elif rng.random() < 0.05 and tone == "-":
@@ -178,16 +219,22 @@ def compose_ticket(
 
 
 def compose_post(
-    rng: random.Random, voice: Voice, kind: str, values: Mapping[str, str], tone: str,
-    *, extra: Sequence[str] = (),
-) -> str:  # fmt: skip
+    rng: random.Random,
+    voice: Voice,
+    kind: str,
+    values: Mapping[str, str],
+    tone: str,
+    *,
+    extra: Sequence[str] = (),
+) -> str:
     """A social-media post of ``kind`` (late, praise, advocate, question, …)."""
     parts = [sentence(rng, voice, f"social:{kind}", values)]
     if extra and rng.random() < 0.45:
         parts += [sentence(rng, voice, key, values) for key in extra[:2]]
-    text = " ".join(parts)
+    text = " ".join(p if p[-1] in ".!?…" or p is parts[-1] else f"{p}." for p in parts)
     if rng.random() < 0.4:
-        tags = rng.sample(list(voice.bank.phrases["hashtags"]), k=rng.randint(1, 2))
+        tags = rng.sample(voice.bank.texts("hashtags-" if tone == "-" else "hashtags"), k=2)
+        tags = tags[: rng.randint(1, 2)]
         text = f"{text} {' '.join(tags)}"
     return roughen(rng, text, voice.language, tone, emoji=0.35)
 

@@ -74,7 +74,7 @@ def stars(rng: random.Random, score: int) -> int:
 
 
 def tone_of(score: int) -> str:
-    """"+" for promoters (9–10), "~" for passives (7–8), "-" for detractors (0–6)."""
+    """ "+" for promoters (9–10), "~" for passives (7–8), "-" for detractors (0–6)."""
     return "+" if score >= 9 else "~" if score >= 7 else "-"
 
 
@@ -93,7 +93,8 @@ def aspects(rng: random.Random, experience: Experience, score: int) -> list[str]
     if experience.defect:
         said.append("quality-")
     if experience.returned:
-        said.append("returns-" if experience.support == "bad" or score <= 4 else "returns+")
+        unhappy = experience.support == "bad" or (not experience.support and score <= 4)
+        said.append("returns-" if unhappy else "returns+")
     if experience.setup_trouble:
         said.append("usability-")
     if experience.support:
@@ -101,7 +102,8 @@ def aspects(rng: random.Random, experience: Experience, score: int) -> list[str]
     fiddly = experience.product is not None and experience.product.fiddly
     if said:
         if tone != "-" and rng.random() < 0.6:
-            said.append(rng.choice(("quality+", "price+", "support+" if experience.support else "range+")))
+            upside = ["price+", "range+"] + ([] if experience.defect else ["quality+"])
+            said.append(rng.choice(upside))
         return said[:3]
     if tone == "+":
         praise = ["delivery+", "quality+", "price+", "range+", "delivery+", "quality+"]

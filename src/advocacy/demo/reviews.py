@@ -26,7 +26,7 @@ from advocacy.demo.composer import (
 from advocacy.demo.experience import Experience, aspects, nps_score, stars, tone_of
 from advocacy.demo.markets import MARKETS, Market, ascii_slug, person_name, pick_locale
 from advocacy.demo.operations import DAY
-from advocacy.demo.service import Ticket, agent_for
+from advocacy.demo.service import AGENTS, Ticket, agent_for
 from advocacy.demo.surveys import order_experience, writing_language
 from advocacy.demo.texts import BANKS
 
@@ -95,8 +95,14 @@ def _platform_for(rng: random.Random, market: Market, experience: Experience) ->
     return "trustpilot" if rng.random() < 0.62 else "google"
 
 
-def _locate(rng: random.Random, platform: str, market: Market, product: Product | None,
-            place: str, taken: set[str]) -> tuple[str, str]:  # fmt: skip
+def _locate(
+    rng: random.Random,
+    platform: str,
+    market: Market,
+    product: Product | None,
+    place: str,
+    taken: set[str],
+) -> tuple[str, str]:
     """(review id, url) for a platform; ids are unique within the platform."""
     while True:
         if platform == "trustpilot":
@@ -115,8 +121,10 @@ def _locate(rng: random.Random, platform: str, market: Market, product: Product 
             code = str(rng.randrange(900_000_000, 999_999_999))
             domain, geo = _SHOWROOMS[market.country][2] or ("tripadvisor.com", 1)
             slug = ascii_slug(place).title() or "Showroom"
-            url = (f"https://www.{domain}/ShowUserReviews-g{geo}-d{20_000_000 + geo}-r{code}-"
-                   f"Vetra_Home_Showroom-{slug}.html")  # fmt: skip
+            url = (
+                f"https://www.{domain}/ShowUserReviews-g{geo}-d{20_000_000 + geo}-r{code}-"
+                f"Vetra_Home_Showroom-{slug}.html"
+            )
             review_id = f"TA-{code}"
         if review_id not in taken:
             taken.add(review_id)
@@ -124,28 +132,42 @@ def _locate(rng: random.Random, platform: str, market: Market, product: Product 
 
 
 def _write(
-    rng: random.Random, platform: str, market: Market, language: str, gender: str,
-    experience: Experience, score: int, agent: str,
-) -> tuple[int, str, str]:  # fmt: skip
+    rng: random.Random,
+    platform: str,
+    language: str,
+    gender: str,
+    experience: Experience,
+    score: int,
+    agent: str,
+) -> tuple[int, str, str]:
     """(rating, title, text) for a review of this experience."""
     rating = stars(rng, score)
     tone = "+" if rating >= 4 else "~" if rating == 3 else "-"
     voice = Voice(language, gender)
     values = base_values(rng) | product_values(rng, language, experience.product)
-    values |= {"days": voice.bank.days(max(1, experience.late_days)), "agent": agent,
-               "used": voice.bank.days(rng.choice((2, 3, 5, 7, 14)))}  # fmt: skip
+    values |= {
+        "days": voice.bank.days(max(1, experience.late_days)),
+        "agent": agent,
+        "used": voice.bank.days(rng.choice((2, 3, 5, 7, 14))),
+    }
     if platform == "google" and rng.random() < 0.25:
         return rating, "", ""
     # The stars decide the mood; a 7 who still gives five stars writes like a promoter.
     mood_score = score if tone_of(score) == tone else {"+": 9, "~": 7, "-": 3}[tone]
     keys = aspects(rng, experience, mood_score)
     text = compose_comment(rng, voice, tone, keys, values, business=experience.business, long=True)
-    title = "" if platform == "google" else compose_title(rng, voice, tone, values)
+    title = "" if platform == "google" else compose_title(rng, voice, tone, values, keys)
     return rating, title, text
 
 
-def _review_of(rng: random.Random, company: Company, customer: Customer, order: Order,
-               tickets: list[Ticket], taken: set[str]) -> Review | None:  # fmt: skip
+def _review_of(
+    rng: random.Random,
+    company: Company,
+    customer: Customer,
+    order: Order,
+    tickets: list[Ticket],
+    taken: set[str],
+) -> Review | None:
     seen = order.delivered_at or order.promised_at
     posted = seen + dt.timedelta(days=rng.uniform(0.3, 12))
     if posted >= company.end:
@@ -156,15 +178,25 @@ def _review_of(rng: random.Random, company: Company, customer: Customer, order: 
     language = writing_language(rng, customer)
     platform = _platform_for(rng, customer.market, experience)
     agent = tickets[0].agent if tickets else agent_for(rng, customer)
-    rating, title, text = _write(rng, platform, customer.market, language,
-                                 customer.person.gender, experience, score, agent)  # fmt: skip
+    gender = customer.person.gender
+    rating, title, text = _write(rng, platform, language, gender, experience, score, agent)
     review_id, url = _locate(rng, platform, customer.market, order.product, "", taken)
     person = customer.person
     tied = platform != "amazon" or rng.random() < 0.1
-    return Review(platform, review_id, rating, title, text,
-                  _author(rng, platform, person.first_name, person.surname, language),
-                  posted, url, language, customer if tied else None, order if tied else None,
-                  order.product.name if platform == "amazon" or experience.defect else "")  # fmt: skip
+    return Review(
+        platform=platform,
+        review_id=review_id,
+        rating=rating,
+        title=title,
+        text=text,
+        author=_author(rng, platform, person.first_name, person.surname, language),
+        posted_at=posted,
+        url=url,
+        language=language,
+        customer=customer if tied else None,
+        order=order if tied else None,
+        product=order.product.name if platform == "amazon" or experience.defect else "",
+    )
 
 
 def _stranger_review(rng: random.Random, company: Company, taken: set[str]) -> Review | None:
@@ -181,22 +213,37 @@ def _stranger_review(rng: random.Random, company: Company, taken: set[str]) -> R
     if posted >= company.end:
         return None
     defect = rng.random() < company.operations.defect_rate(product, seen)
-    experience = Experience(product, late_days=delivery.late_days, lost=delivery.lost,
-                            defect=defect, setup_trouble=product.fiddly and rng.random() < 0.25,
-                            support=rng.choice(("", "", "good", "bad")),
-                            price_sensitive=rng.random() < 0.2)  # fmt: skip
+    troubled = delivery.late_days > 0 or delivery.lost or defect
+    experience = Experience(
+        product,
+        late_days=delivery.late_days,
+        lost=delivery.lost,
+        defect=defect,
+        setup_trouble=product.fiddly and rng.random() < 0.25,
+        support=rng.choice(("", "good", "bad")) if troubled else "",
+        price_sensitive=rng.random() < 0.2,
+    )
     score = nps_score(rng, rng.gauss(7.6, 1.5), experience)
     if rng.random() > (0.9 if score <= 4 or score >= 9 else 0.4):
         return None  # lukewarm customers rarely bother to write a review
     platform = _platform_for(rng, market, experience)
-    agent = rng.choice(("Laura", "Sophie", "Ioana", "Ольга", "Luis"))
-    rating, title, text = _write(rng, platform, market, locale.language, gender, experience,
-                                 score, agent)  # fmt: skip
+    agent = rng.choice(AGENTS.get(locale.tag) or AGENTS[locale.language])
+    rating, title, text = _write(rng, platform, locale.language, gender, experience, score, agent)
     review_id, url = _locate(rng, platform, market, product, "", taken)
     author = _author(rng, platform, first, surname, locale.language)
     shown = product.name if platform == "amazon" or defect or rng.random() < 0.3 else ""
-    return Review(platform, review_id, rating, title, text, author, posted, url,
-                  locale.language, product=shown)  # fmt: skip
+    return Review(
+        platform=platform,
+        review_id=review_id,
+        rating=rating,
+        title=title,
+        text=text,
+        author=author,
+        posted_at=posted,
+        url=url,
+        language=locale.language,
+        product=shown,
+    )
 
 
 def _showroom_review(rng: random.Random, company: Company, taken: set[str]) -> Review:
@@ -220,9 +267,18 @@ def _showroom_review(rng: random.Random, company: Company, taken: set[str]) -> R
     place = f"{BRAND} {city}"
     posted = company.start + dt.timedelta(days=rng.uniform(0, 729), hours=rng.uniform(9, 20))
     review_id, url = _locate(rng, platform, market, None, city, taken)
-    return Review(platform, review_id, rating, title, text,
-                  _author(rng, platform, first, surname, language), posted, url, language,
-                  place=place)  # fmt: skip
+    return Review(
+        platform=platform,
+        review_id=review_id,
+        rating=rating,
+        title=title,
+        text=text,
+        author=_author(rng, platform, first, surname, language),
+        posted_at=posted,
+        url=url,
+        language=language,
+        place=place,
+    )
 
 
 def _oddities(rng: random.Random, company: Company, taken: set[str]) -> list[Review]:
@@ -231,20 +287,23 @@ def _oddities(rng: random.Random, company: Company, taken: set[str]) -> list[Rev
     when = company.end - 37 * DAY
     voice = Voice("en", "f")
     values = base_values(rng) | product_values(rng, "en", PRODUCTS[0])
-    long_text = " ".join(
-        sentence(rng, voice, key, values | {"days": "9 days", "used": "a week"})
-        for key in ("open-", "delivery-", "detail:delivery-", "detail:delivery-", "support-",
-                    "detail:support-", "quality-", "detail:quality-", "returns-", "price-",
-                    "site-", "close-", "close-") * 3
-    )  # fmt: skip
+    story = ("open-", "delivery-", "detail:delivery-", "support-", "detail:support-", "quality-",
+             "detail:quality-", "returns-", "price-", "site-", "close-")  # fmt: skip
+    values |= {"days": "9 days", "used": "a week"}
+    told: list[str] = []
+    while sum(len(part) + 1 for part in told) < 3000:
+        told.append(sentence(rng, voice, story[len(told) % len(story)], values))
+    long_text = " ".join(told)
+    # fmt: off
     rows = [
         ("trustpilot", 5, "Great shop", "<b>Great</b> service, <i>really</i> fast delivery!",
          "Hannah W."),
-        ("trustpilot", 5, "Best deals", "Best prices!!! <script>alert('deal')</script> "
-         "visit http://cheap-kitchen-deals.example/promo", "SEO Deals 24"),
+        ("trustpilot", 5, "Best deals", "Best prices!!! <script>alert('deal')</script> visit "
+         "http://cheap-kitchen-deals.example/promo", "SEO Deals 24"),
         ("google", 5, "", "👍👍👍", "Mohammed K."),
         ("trustpilot", 1, "Never again - the full story", long_text, "Rebecca Turner"),
-    ]  # fmt: skip
+    ]
+    # fmt: on
     out = []
     for platform, rating, title, text, author in rows:
         review_id, url = _locate(rng, platform, market, None, "", taken)

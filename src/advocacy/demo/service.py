@@ -30,8 +30,17 @@ AGENTS = {
     "en": ("Sophie", "James", "Emily", "Tom", "Priya"),
 }
 # kind -> median hours to resolve when handled well
-_HOURS = {"where": 20.0, "lost": 96.0, "broken": 48.0, "refund": 60.0, "invoice": 18.0,
-          "address": 3.0, "cancel": 5.0, "account": 10.0, "setup": 22.0}  # fmt: skip
+_HOURS = {
+    "where": 20.0,
+    "lost": 96.0,
+    "broken": 48.0,
+    "refund": 60.0,
+    "invoice": 18.0,
+    "address": 3.0,
+    "cancel": 5.0,
+    "account": 10.0,
+    "setup": 22.0,
+}
 
 
 @dataclass(slots=True)
@@ -69,18 +78,18 @@ def _reasons(rng: random.Random, order: Order, end: dt.datetime) -> list[tuple[s
             kind = "lost" if order.lost and rng.random() < 0.7 else "where"
             found.append((kind, order.promised_at + dt.timedelta(days=rng.uniform(0.3, 4))))
     elif order.late_days and order.delivered_at is not None:
-        if rng.random() < min(0.8, 0.22 + 0.07 * order.late_days):
-            wait = rng.uniform(0.2, min(order.late_days, 3))
-            opened = order.promised_at + dt.timedelta(days=wait)
-            if opened < order.delivered_at:
-                found.append(("where", opened))
+        wait = rng.uniform(0.2, min(order.late_days, 3))
+        opened = order.promised_at + dt.timedelta(days=wait)
+        asks = rng.random() < min(0.8, 0.22 + 0.07 * order.late_days)
+        if asks and opened < order.delivered_at:
+            found.append(("where", opened))
     if order.defect and order.delivered_at and rng.random() < 0.75:
         found.append(("broken", order.delivered_at + dt.timedelta(days=rng.uniform(0.1, 14))))
     elif order.returned and order.delivered_at and rng.random() < 0.3:
         found.append(("refund", order.delivered_at + dt.timedelta(days=rng.uniform(8, 20))))
     if order.setup_trouble and order.delivered_at and rng.random() < 0.45:
         found.append(("setup", order.delivered_at + dt.timedelta(days=rng.uniform(0.1, 5))))
-    if rng.random() < (0.1 if business else 0.01):
+    if rng.random() < (0.05 if business else 0.008):
         found.append(("invoice", order.ordered_at + dt.timedelta(days=rng.uniform(0.5, 20))))
     if rng.random() < 0.01:
         found.append(("address", order.ordered_at + dt.timedelta(hours=rng.uniform(0.2, 10))))
@@ -97,9 +106,13 @@ def _busy(company: Company, customer: Customer, when: dt.datetime) -> bool:
 
 
 def _ticket(
-    rng: random.Random, company: Company, customer: Customer, order: Order | None,
-    kind: str, opened: dt.datetime,
-) -> Ticket:  # fmt: skip
+    rng: random.Random,
+    company: Company,
+    customer: Customer,
+    order: Order | None,
+    kind: str,
+    opened: dt.datetime,
+) -> Ticket:
     end = company.end
     good = rng.random() < (0.5 if _busy(company, customer, opened) else 0.74)
     if kind == "lost":
@@ -117,8 +130,18 @@ def _ticket(
     channel = rng.choices(("email", "chat", "phone", "web", "whatsapp"), (45, 25, 20, 7, 3))[0]
     if channel == "whatsapp" and customer.language == "ru":
         channel = "telegram"
-    ticket = Ticket(customer, order, kind, opened, closed, status, contacts, channel,
-                    agent_for(rng, customer), good)  # fmt: skip
+    ticket = Ticket(
+        customer=customer,
+        order=order,
+        kind=kind,
+        opened_at=opened,
+        closed_at=closed,
+        status=status,
+        contacts=contacts,
+        channel=channel,
+        agent=agent_for(rng, customer),
+        good=good,
+    )
     _write(rng, ticket)
     return ticket
 
@@ -127,10 +150,12 @@ def _write(rng: random.Random, ticket: Ticket) -> None:
     customer, order = ticket.customer, ticket.order
     person = customer.person
     phone = person.phone or customer.market.phone(rng)
-    voice = Voice(customer.language, person.gender, person.first_name, phone, person.email,
-                  person.locale.tag)  # fmt: skip
-    values = base_values(rng) | {"first_name": person.first_name, "phone": phone,
-                                 "email": person.email}  # fmt: skip
+    voice = Voice(customer.language, person.gender, locale=person.locale.tag)
+    values = base_values(rng) | {
+        "first_name": person.first_name,
+        "phone": phone,
+        "email": person.email,
+    }
     if order is not None:
         waited = max(1, (ticket.opened_at - order.promised_at).days)
         values |= product_values(rng, customer.language, order.product)
@@ -152,10 +177,11 @@ def open_tickets(rng: random.Random, company: Company) -> list[Ticket]:
                 tickets.append(_ticket(rng, company, customer, order, kind, opened))
         if rng.random() < 0.02:
             opened = customer.acquired_at + dt.timedelta(days=rng.uniform(1, 400))
-            if opened < company.end and (customer.churned_at is None or opened < customer.churned_at):
+            if opened < company.end and (
+                customer.churned_at is None or opened < customer.churned_at
+            ):
                 tickets.append(_ticket(rng, company, customer, None, "account", opened))
     tickets.sort(key=lambda t: (t.opened_at, t.customer.customer_id, t.kind))
     for number, ticket in enumerate(tickets, start=1):
         ticket.ticket_id = f"T{number:06d}"
     return tickets
-

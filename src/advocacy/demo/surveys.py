@@ -53,9 +53,10 @@ def order_experience(
     seen = [t for t in tickets if t.opened_at < before]
     support = "" if not seen else "good" if all(t.good for t in seen) else "bad"
     recent_bad = sum(
-        1 for o in customer.orders
+        1
+        for o in customer.orders
         if o is not order and o.bad and before - 120 * DAY <= o.ordered_at < before
-    )  # fmt: skip
+    )
     return Experience(
         product=order.product,
         late_days=order.late_days,
@@ -72,9 +73,14 @@ def order_experience(
 
 
 def _answer(
-    rng: random.Random, customer: Customer, order: Order | None, experience: Experience,
-    when: dt.datetime, touchpoint: str, agent: str,
-) -> Answer:  # fmt: skip
+    rng: random.Random,
+    customer: Customer,
+    order: Order | None,
+    experience: Experience,
+    when: dt.datetime,
+    touchpoint: str,
+    agent: str,
+) -> Answer:
     score = nps_score(rng, customer.satisfaction, experience)
     tone = tone_of(score)
     language = writing_language(rng, customer)
@@ -110,9 +116,9 @@ def collect_answers(rng: random.Random, company: Company, tickets: list[Ticket])
         good = 0
         for order in sorted(customer.orders, key=lambda o: o.ordered_at):
             own = by_order.get(order.order_id, [])
-            if order.delivered_at is not None and order.delivered_at - last_asked > 30 * DAY:
+            if order.delivered_at is not None and order.delivered_at - last_asked > 21 * DAY:
                 sent = order.delivered_at + dt.timedelta(days=rng.uniform(0.5, 4))
-                if rng.random() < 0.8:
+                if rng.random() < 0.9:
                     last_asked = sent
                     chance = customer.response_rate + (0.1 if order.bad else 0.0)
                     answered = sent + dt.timedelta(hours=min(160, rng.expovariate(1 / 18)))
@@ -120,16 +126,18 @@ def collect_answers(rng: random.Random, company: Company, tickets: list[Ticket])
                         exp = order_experience(customer, order, own, answered, good)
                         agent = own[0].agent if own else agent_for(rng, customer)
                         touchpoint = "return" if order.returned else "delivery"
-                        answers.append(_answer(rng, customer, order, exp, answered, touchpoint,
-                                               agent))  # fmt: skip
+                        answers.append(
+                            _answer(rng, customer, order, exp, answered, touchpoint, agent)
+                        )
             for ticket in own:
                 if ticket.closed_at is None or rng.random() > 0.35:
                     continue
                 answered = ticket.closed_at + dt.timedelta(hours=rng.uniform(2, 48))
                 if answered < end and rng.random() < customer.response_rate:
                     exp = order_experience(customer, order, own, answered, good)
-                    answers.append(_answer(rng, customer, order, exp, answered, "support",
-                                           ticket.agent))  # fmt: skip
+                    answers.append(
+                        _answer(rng, customer, order, exp, answered, "support", ticket.agent)
+                    )
             good += 0 if order.bad else 1
         for wave in waves:
             alive = customer.churned_at is None or customer.churned_at > wave
@@ -142,14 +150,21 @@ def collect_answers(rng: random.Random, company: Company, tickets: list[Ticket])
                 bad = [o for o in recent if o.bad]
                 pick = bad[-1] if bad else (recent[-1] if recent else None)
                 if pick is None:
-                    exp = Experience(None, price_sensitive=customer.price_sensitive,
-                                     good_orders=sum(1 for o in past if not o.bad))  # fmt: skip
+                    exp = Experience(
+                        None,
+                        price_sensitive=customer.price_sensitive,
+                        good_orders=sum(1 for o in past if not o.bad),
+                    )
                 else:
                     history = sum(1 for o in past if not o.bad)
-                    exp = order_experience(customer, pick, by_order.get(pick.order_id, []),
-                                           answered, history)  # fmt: skip
-                answers.append(_answer(rng, customer, pick, exp, answered, "relationship",
-                                       agent_for(rng, customer)))  # fmt: skip
+                    exp = order_experience(
+                        customer, pick, by_order.get(pick.order_id, []), answered, history
+                    )
+                answers.append(
+                    _answer(
+                        rng, customer, pick, exp, answered, "relationship", agent_for(rng, customer)
+                    )
+                )
     answers.sort(key=lambda a: (a.responded_at, a.customer.customer_id))
     for number, answer in enumerate(answers, start=1):
         answer.response_id = f"N{number:06d}"

@@ -171,6 +171,7 @@ TICKETS = ImportKind(
         Column("text", T.TEXT, "text", max_length=TEXT_LIMIT),
         Column("status", T.NAME, "status", max_length=50),
         Column("contacts", T.INTEGER, "contacts", minimum=0, maximum=100_000),
+        Column("language", T.LANGUAGE, "language"),
     ),
 )
 

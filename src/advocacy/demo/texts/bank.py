@@ -2,9 +2,12 @@
 
 Banks are written as plain text, one phrase per line under ``[key]`` headers, so that a
 translator can read and extend them. Phrases may use ``{product}``, ``{product_acc}`` (the
-Russian accusative; the same as ``{product}`` elsewhere), ``{model}``, ``{days}``, ``{brand}``,
-``{handle}``, ``{order}``, ``{agent}``, ``{amount}``, ``{date}``, ``{first_name}``, ``{phone}``,
-``{email}`` and ``{g:masculine|feminine}`` for words that agree with the writer's gender.
+Russian accusative; the same as ``{product}`` elsewhere), ``{product_bare}`` (Spanish without
+its article), ``{model}``, ``{days}``, ``{used}``, ``{brand}``, ``{handle}``, ``{order}``,
+``{agent}``, ``{amount}``, ``{date}``, ``{first_name}``, ``{phone}``, ``{email}`` and
+``{g:masculine|feminine}`` for words that agree with the writer's gender. A phrase ending in
+``@electric`` (or ``@textile``, ``@cookware``, several joined by commas) only fits products of
+those kinds: nobody's towels smell of burning plastic.
 """
 
 from __future__ import annotations
@@ -16,23 +19,36 @@ from dataclasses import dataclass
 
 _GENDERED = re.compile(r"\{g:([^|{}]*)\|([^{}]*)\}")
 _FIELD = re.compile(r"\{([a-z_]+)\}")
+_TAGS = re.compile(r"\s+@([a-z,]+)$")
+
+Phrase = tuple[str, frozenset[str]]  # the text, and the product kinds it is limited to
 
 
-def parse_phrases(text: str) -> dict[str, tuple[str, ...]]:
-    """``[key]`` sections of one phrase per line; blank lines and ``#`` lines are skipped."""
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
+def parse_phrases(text: str) -> dict[str, tuple[Phrase, ...]]:
+    """``[key]`` sections of one phrase per line (with optional ``@kinds``); blanks skipped."""
+    sections: dict[str, list[Phrase]] = {}
+    current: list[Phrase] | None = None
     for raw in text.splitlines():
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line:
             continue
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1], [])
         elif current is None:
             raise ValueError(f"phrase outside a section: {line!r}")
         else:
-            current.append(line)
+            tags = _TAGS.search(line)
+            kinds = frozenset(tags.group(1).split(",")) if tags else frozenset()
+            current.append((line[: tags.start()] if tags else line, kinds))
     return {key: tuple(lines) for key, lines in sections.items()}
+
+
+def fits(phrase: Phrase, values: Mapping[str, str]) -> bool:
+    """Whether every field of the phrase has a value and it suits the product's kind."""
+    text, kinds = phrase
+    if kinds and values.get("kind", "") not in kinds:
+        return False
+    return all(values.get(name) for name in _FIELD.findall(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +56,7 @@ class PhraseBank:
     """The phrases of one language, and how that language counts days."""
 
     language: str
-    phrases: Mapping[str, tuple[str, ...]]
+    phrases: Mapping[str, tuple[Phrase, ...]]
     days: Callable[[int], str]
     anonymous: str  # how a marketplace names a reviewer who hides their name
 
@@ -48,9 +64,15 @@ class PhraseBank:
         """Whether the bank has phrases for ``key``."""
         return bool(self.phrases.get(key))
 
-    def pick(self, rng: random.Random, key: str) -> str:
-        """One phrase of ``key``, not yet filled in."""
-        return rng.choice(self.phrases[key])
+    def pick(self, rng: random.Random, key: str, values: Mapping[str, str]) -> str:
+        """One phrase of ``key`` that ``values`` can fill (any phrase if none can)."""
+        options = self.phrases[key]
+        suitable = [phrase for phrase in options if fits(phrase, values)]
+        return rng.choice(suitable or options)[0]
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """The raw phrases of ``key``."""
+        return tuple(text for text, _ in self.phrases.get(key, ()))
 
 
 def fill(template: str, values: Mapping[str, str], gender: str) -> str:

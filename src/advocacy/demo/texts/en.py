@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from advocacy.demo.texts.bank import PhraseBank, parse_phrases
+from advocacy.demo.texts.en_messages import MESSAGES
 
 
 def _days(n: int) -> str:
@@ -107,26 +108,33 @@ Really well made, feels solid.
 I use the {product} every day and it's been perfect.
 The {model} does exactly what it says.
 Build quality is much better than I expected.
-The {product} looks great and works even better.
-Quiet, sturdy and easy to clean.
+The {product} looks great and works even better. @electric
+Quiet, powerful and easy to clean. @electric
 Quality is spot on.
+Soft, thick and still like new after plenty of washes. @textile
+Heats evenly and nothing sticks. @cookware
 
 [quality-]
-The {product} stopped working after {used}.
-The {product} arrived broken.
-The {model} came with a cracked lid.
-Poor quality, the {product} broke within a week.
-The {product} makes a horrible grinding noise.
-One of the parts was missing from the box.
-The {product} arrived scratched and dented.
-It started smelling of burning plastic the second time I used it.
-The {model} died after a couple of uses.
+The {product} stopped working after {used}. @electric
+The {product} arrived damaged.
+The {model} came with a cracked casing. @electric
+Poor quality, the {product} was falling apart within a week.
+The {product} makes a horrible grinding noise. @electric
+One of the parts was missing from the box. @electric,cookware
+The {product} arrived scratched and dented. @electric,cookware
+It started smelling of burning plastic the second time I used it. @electric
+The {model} died after a couple of uses. @electric
+The seams came apart after the first wash. @textile
+The colour ran in the wash and it shrank. @textile
+The non-stick coating started peeling after {used}. @cookware
+Arrived with a chip in it. @cookware
 
 [quality~]
 The {product} is fine but feels a bit cheap.
 Quality is ok for the price, nothing special.
 Does the job, though the finish could be better.
-The plastic feels flimsy.
+The plastic feels flimsy. @electric
+Thinner fabric than the photos suggest. @textile
 
 [price+]
 Prices are very reasonable.
@@ -168,9 +176,8 @@ Very intuitive, no need to read the manual.
 Setting up the {product} was a nightmare.
 The app for the {product} keeps disconnecting.
 The instructions for the {model} are confusing.
-Couldn't get the {product} to connect to my wifi.
+Couldn't get the {product} to pair with the app.
 The app needs an account and a dozen permissions just to switch it on.
-Your website kept logging me out at checkout.
 
 [returns+]
 Returning the {product} was easy and the refund came quickly.
@@ -192,6 +199,7 @@ Nice range and the product descriptions are accurate.
 The website is slow and the search is useless.
 The app crashed twice while I was paying.
 Checkout asked for my address three times.
+Your website kept logging me out at checkout.
 
 [showroom+]
 The showroom is lovely, you can try everything before buying.
@@ -218,9 +226,9 @@ I had to call twice just to find out where it was.
 I'd paid extra for faster shipping.
 
 [detail:delivery-biz]
-We needed it for our opening and had to borrow one from a neighbour.
-It cost us a week of sales at the café.
-Our guests had no kettles in their rooms for days.
+We needed it for our opening and had to improvise.
+It cost us a week of sales.
+Our guests noticed, and one of them left us a bad review.
 The whole office was waiting on this order.
 We had to cancel a booking because the rooms weren't ready.
 
@@ -293,12 +301,11 @@ Could be better
 Average
 
 [short-]
-Late again
-Still waiting
-Never arrived
-Terrible service
-Broken on arrival
+Not happy
+Disappointed
 Rubbish
+Not impressed
+Poor
 
 [title+]
 Excellent service
@@ -317,199 +324,59 @@ Good but could be better
 Decent, not perfect
 Ok for the price
 Mixed experience
-Fine, but slow delivery
 
 [title-]
-Late delivery, poor communication
 Avoid
-Arrived broken
-Still waiting for my order
-Terrible customer service
 Don't bother
 Disappointed
 Waste of money
+Not impressed
+Never again
+
+[short:delivery-]
+Late again
+Arrived late
+Way too slow
+
+[short:lost-]
+Never arrived
+Still waiting
+
+[short:quality-]
+Broken on arrival
+Poor quality
+
+[short:support-]
+Terrible service
+Support never answers
+
+[title:delivery~]
+Fine, but slow delivery
+Good, just slow
+
+[title:delivery-]
+Late delivery, poor communication
+Arrived {days} late
+Slow, slow, slow
+
+[title:lost-]
+Still waiting for my order
 Lost parcel, no help
 
-[ticket_subject:where]
-Where is my order {order}?
-Order {order} not delivered
-Delivery delayed - order {order}
-Still waiting for my {product}
-Late delivery
-
-[ticket_subject:lost]
-Order {order} never arrived
-Parcel marked delivered but not received
-Missing parcel
-Lost order - refund please
-
-[ticket_subject:broken]
-{product} arrived damaged
+[title:quality-]
+Arrived broken
 Faulty {product}
-Problem with my {model}
-Broken item in order {order}
+Poor quality
 
-[ticket_subject:refund]
-Refund for order {order}
-Return not refunded yet
-Refund status
+[title:support-]
+Terrible customer service
+Support is useless
 
-[ticket_subject:invoice]
-Invoice request - order {order}
-VAT invoice needed
-Wrong company details on invoice
-
-[ticket_subject:address]
-Change delivery address
-Wrong address on order {order}
-
-[ticket_subject:cancel]
-Cancel order {order}
-Please cancel my order
-
-[ticket_subject:account]
-Can't log in
-Password reset not working
-Delete my account
-
-[ticket_subject:setup]
-Help setting up the {product}
-{model} won't connect to wifi
-App problem
-
-[ticket_body:where]
-I ordered the {product} on {date} and it was supposed to arrive {days} ago. Can you tell me \
-where it is?
-My order {order} still hasn't arrived. Tracking hasn't updated for days.
-The delivery date has passed and I have no idea where my parcel is.
-Could you please check what's happening with order {order}? It's now {days} late.
-I need the {product} by the weekend, is it actually going to arrive?
-
-[ticket_body:lost]
-Tracking says my parcel was delivered but I never received it. Nobody was home and there's no note.
-Order {order} has been "in transit" for weeks. I think it's lost.
-I've waited long enough for the {product}. Please either send it or refund me.
-
-[ticket_body:broken]
-The {product} arrived with a broken part. I've attached photos.
-My {model} stopped working after a few days. It won't switch on at all.
-The box was crushed and the {product} inside is cracked.
-The {product} makes a loud noise and smells of burning. I'd like a replacement.
-
-[ticket_body:refund]
-I returned the {product} two weeks ago and still haven't had my refund of {amount}.
-Your courier collected the return on {date}. When will I get my money back?
-Can you confirm you received my return for order {order}?
-
-[ticket_body:invoice]
-Could you send an invoice with our company details for order {order}?
-We need a VAT invoice for our accounts. Order {order}, total {amount}.
-The invoice for {order} has the wrong company name, can you reissue it?
-
-[ticket_body:address]
-I made a mistake in the delivery address for order {order}. Can you change it before it ships?
-I've moved, please deliver order {order} to my new address.
-
-[ticket_body:cancel]
-Please cancel order {order}, I ordered the wrong {product}.
-I found the {product} elsewhere, could you cancel my order and refund me?
-
-[ticket_body:account]
-I can't log into my account, the reset email never arrives.
-Please close my account and delete my data.
-
-[ticket_body:setup]
-I can't get the {product} to connect to the app. I've tried resetting it twice.
-The {model} keeps dropping off the wifi. Is there a firmware update?
-
-[ticket_greet]
-Hi,
-Hello,
-Hi there,
-Good morning,
-Dear Vetra team,
-
-[ticket_followup]
-This is the third time I'm writing about this.
-Nobody has replied to my previous emails.
-I was promised a call back yesterday and heard nothing.
-Please escalate this.
-
-[ticket_extra]
-You can reach me on {phone}.
-My email is {email} if you need anything.
-Please call me on {phone}, I'm free after 5pm.
-
-[ticket_sign]
-Thanks, {first_name}
-Regards, {first_name}
-Thanks in advance
-{first_name}
-Cheers, {first_name}
-
-[social:late]
-Ordered from {handle} over a week ago, still no sign of my {product}. Tracking hasn't moved \
-since Monday
-{handle} my order {order} is {days} late and nobody answers the phone. Great.
-Anyone else waiting forever for a {brand} delivery right now?
-So {handle} promised delivery on Friday. It's now {days} later. Classic.
-Really needed that {product} for this weekend {handle}, thanks for nothing
-
-[social:lost]
-{handle} tracking says delivered. It was not delivered. Where is my parcel?
-Lost parcel from {brand}, and support keeps telling me to wait. Not impressed.
-
-[social:broken]
-Unboxed my new {product} from {handle} and it's already broken. Brilliant.
-{handle} second faulty {model} in a row, what's going on with your quality control?
-
-[social:praise]
-Loving my new {product} from {handle}
-Best purchase this year: the {model}. Thanks {handle}!
-Shout out to {handle} for the super quick delivery
-The {product} I got from {brand} is honestly a game changer in the kitchen
-Morning coffee hits different with the new {model}
-
-[social:advocate]
-If anyone's looking for a {product}, get it from {handle}. Never had a bad order with them.
-Another order from {handle}, another happy customer here. Can't recommend them enough.
-My go-to shop for anything kitchen related is {brand}. Fair prices, quick delivery, real \
-humans in support.
-People keep asking where I got my {product}: {brand}. Use them, thank me later.
-Been buying from {brand} for two years now. Consistently good.
-
-[social:support+]
-Big thanks to {handle} support, sorted my problem in 10 minutes
-Proper customer service from {handle}, replacement sent the same day
-
-[social:question]
-Has anyone tried the {model} from {brand}? Worth it?
-{handle} do you ship to the Channel Islands?
-Is {brand} legit? Thinking of ordering a {product}.
-{handle} when is the {product} back in stock?
-
-[social:deal]
-{brand} has the {product} on offer this week, grab it
-Black Friday at {handle}: got the {model} for way less than usual
-
-[social:showroom]
-Popped into the {brand} showroom today, tried three coffee machines and left with a {product}
-The {brand} showroom café does a decent flat white too
-
-[hashtags]
-#VetraHome
-#kitchen
-#homedecor
-#customerservice
-#fail
-#delivery
-#newhome
-#coffee
 """
 
 BANK = PhraseBank(
     language="en",
-    phrases=parse_phrases(_PHRASES),
+    phrases=parse_phrases(_PHRASES + MESSAGES),
     days=_days,
     anonymous="Amazon Customer",
 )

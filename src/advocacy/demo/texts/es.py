@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from advocacy.demo.texts.bank import PhraseBank, parse_phrases
+from advocacy.demo.texts.es_messages import MESSAGES
 
 
 def _days(n: int) -> str:
@@ -70,7 +71,7 @@ El envío fue rapidísimo, {product} llegó un día antes de lo previsto.
 {product} llegó a tiempo y con un embalaje perfecto.
 Entrega en 24 horas como prometían, y el repartidor muy amable.
 Envío rápido y con seguimiento que de verdad se actualiza.
-Lo pedí el domingo por la noche y el martes por la mañana ya tenía {product}.
+Hice el pedido el domingo por la noche y el martes por la mañana ya tenía {product}.
 La entrega fue puntual, hasta me avisaron con una franja de una hora.
 Llegó antes de lo esperado, una sorpresa muy agradable.
 El paquete llegó rápido y en perfecto estado.
@@ -82,7 +83,7 @@ La entrega se retrasó {days} y nadie me explicó por qué.
 Esperé {days} más de lo prometido para recibir {product}.
 Me dieron una fecha de entrega y llegó {days} tarde.
 El paquete con mi {model} estuvo parado en el almacén {days}.
-El seguimiento decía "en reparto" durante {days} seguidos.
+El seguimiento se quedó en "en reparto" durante {days}.
 Tardaron {days} más de lo que dijeron y encima tuve que reclamar yo.
 Al final {product} llegó {days} tarde, cuando ya no me hacía falta.
 
@@ -104,29 +105,36 @@ El pedido {order} se ha perdido y nadie me da una solución.
 [quality+]
 {product} es de muy buena calidad para lo que cuesta.
 Los acabados son muy buenos y se nota la solidez.
-Uso {product} todos los días y funciona de maravilla.
+Uso {product} todos los días y sigue como el primer día.
 Mi {model} hace exactamente lo que promete.
 La calidad es mucho mejor de lo que esperaba.
-{product} queda de maravilla en la cocina y funciona aún mejor.
-Hace poco ruido, aguanta bien y se limpia en un momento.
+{product} queda de maravilla en casa y funciona aún mejor. @electric
+Hace poco ruido, tiene potencia y se limpia en un momento. @electric
 Calidad de diez.
+Tejido suave y grueso, y sigue como nuevo después de muchos lavados. @textile
+Calienta de forma uniforme y no se pega nada. @cookware
 
 [quality-]
-{product} dejó de funcionar al cabo de {used}.
+{product} dejó de funcionar al cabo de {used}. @electric
 {product} llegó con desperfectos.
-Mi {model} vino con la tapa rajada.
+Mi {model} vino con la carcasa rajada. @electric
 Calidad pésima, {product} se estropeó en menos de una semana.
-{product} hace un ruido horrible.
-Faltaba una pieza en la caja.
-{product} llegó con arañazos y un golpe.
-La segunda vez que lo usé empezó a oler a plástico quemado.
-Mi {model} murió después de un par de usos.
+{product} hace un ruido horrible. @electric
+Faltaba una pieza en la caja. @electric,cookware
+{product} llegó con arañazos y un golpe. @electric,cookware
+Al segundo uso empezó a oler a plástico quemado. @electric
+Mi {model} murió después de un par de usos. @electric
+Las costuras se abrieron en el primer lavado. @textile
+Destiñó en la lavadora y encima encogió. @textile
+El antiadherente empezó a despegarse al cabo de {used}. @cookware
+Llegó con una muesca. @cookware
 
 [quality~]
 {product} está bien, pero se ve un poco endeble.
 Calidad correcta para el precio, nada del otro mundo.
 Cumple, aunque los acabados podrían ser mejores.
-El plástico parece frágil.
+El plástico parece frágil. @electric
+La tela es más fina de lo que parece en las fotos. @textile
 
 [price+]
 Precios muy razonables.
@@ -168,9 +176,8 @@ Muy intuitivo, no hizo falta leer el manual.
 Configurar {product} fue una pesadilla.
 La app de {product} se desconecta cada dos por tres.
 Las instrucciones del modelo {model} no hay quien las entienda.
-No hubo manera de conectar {product} al wifi.
-La app pide registrarse y mil permisos solo para encenderlo.
-La web me cerraba la sesión al pagar.
+No hubo manera de vincular {product} con la app.
+La app pide registrarse y mil permisos solo para encender el aparato.
 
 [returns+]
 Devolver {product} fue muy fácil y el reembolso llegó enseguida.
@@ -192,6 +199,7 @@ Buen surtido y las descripciones de los productos son fieles.
 La web va lenta y el buscador no encuentra nada.
 La app se colgó dos veces mientras pagaba.
 Al pagar me pidió la dirección tres veces.
+La web me cerraba la sesión al pagar.
 
 [showroom+]
 La tienda física es preciosa y puedes probarlo todo antes de comprar.
@@ -218,9 +226,9 @@ Tuve que llamar dos veces solo para saber dónde estaba.
 Y eso que pagué el envío urgente.
 
 [detail:delivery-biz]
-Lo necesitábamos para la inauguración y tuvimos que pedir uno prestado.
-Nos costó una semana de ventas en la cafetería.
-Los huéspedes estuvieron días sin hervidor en las habitaciones.
+Lo necesitábamos para la inauguración y tuvimos que improvisar.
+Nos costó una semana de ventas.
+Los clientes lo notaron y uno nos dejó una mala reseña.
 Toda la oficina estaba esperando este pedido.
 Tuvimos que cancelar una reserva porque las habitaciones no estaban listas.
 
@@ -230,15 +238,15 @@ La empresa de transporte dice que es cosa vuestra y vosotros que es cosa suya.
 A estas alturas solo quiero que me devuelvan el dinero.
 
 [detail:quality-]
-Mandé fotos y estoy esperando que me lo cambien.
+Mandé fotos y estoy esperando el cambio.
 Era un regalo, qué vergüenza.
 Seguramente es un lote defectuoso.
 Luego leí las opiniones y no soy la única persona a la que le pasa.
 
 [detail:quality+]
 Ya se lo he recomendado a mi hermana.
-Compré otro para mis padres.
-Lo uso todas las mañanas.
+Hice el mismo pedido para mis padres.
+Le doy uso todas las mañanas.
 
 [detail:support-]
 Mi último correo sigue sin respuesta.
@@ -293,12 +301,11 @@ Mejorable
 Regular
 
 [short-]
-Otra vez tarde
-Sigo esperando
-Nunca llegó
-Pésimo servicio
-Llegó roto
+No estoy {g:contento|contenta}
+Decepcionante
 Un desastre
+Muy mal
+Flojo
 
 [title+]
 Servicio excelente
@@ -317,199 +324,59 @@ Bien, pero mejorable
 Correcto sin más
 Aceptable para el precio
 Experiencia regular
-Bien, aunque el envío es lento
 
 [title-]
-Retraso en la entrega y cero información
 No lo recomiendo
-Llegó roto
-Sigo esperando mi pedido
-Atención al cliente pésima
-No compréis aquí
 Decepcionante
 Dinero tirado
+Nunca más
+Muy mal
+Mejor en otra tienda
+
+[short:delivery-]
+Otra vez tarde
+Llegó tarde
+Lentísimos
+
+[short:lost-]
+Nunca llegó
+Sigo esperando
+
+[short:quality-]
+Con desperfectos de fábrica
+Mala calidad
+
+[short:support-]
+Pésimo servicio
+Soporte inexistente
+
+[title:delivery~]
+Bien, aunque el envío es lento
+Bien, pero tardan
+
+[title:delivery-]
+Retraso en la entrega y cero información
+Llegó con {days} de retraso
+Lentos, muy lentos
+
+[title:lost-]
+Sigo esperando mi pedido
 Paquete perdido y nadie ayuda
 
-[ticket_subject:where]
-¿Dónde está mi pedido {order}?
-Pedido {order} sin entregar
-Retraso en la entrega del pedido {order}
-Sigo esperando {product}
-Entrega con retraso
-
-[ticket_subject:lost]
-El pedido {order} nunca llegó
-Pedido marcado como entregado pero no recibido
-Paquete perdido
-Pedido perdido, solicito reembolso
-
-[ticket_subject:broken]
-{product} ha llegado con daños
+[title:quality-]
+Llegó con desperfectos
 Producto defectuoso: {model}
-Problema con mi {model}
-Artículo roto en el pedido {order}
+Mala calidad
 
-[ticket_subject:refund]
-Reembolso del pedido {order}
-Devolución sin reembolsar
-Estado de mi reembolso
+[title:support-]
+Atención al cliente pésima
+El soporte no sirve para nada
 
-[ticket_subject:invoice]
-Solicitud de factura - pedido {order}
-Necesito factura con datos fiscales
-Datos de empresa incorrectos en la factura
-
-[ticket_subject:address]
-Cambio de dirección de entrega
-Dirección incorrecta en el pedido {order}
-
-[ticket_subject:cancel]
-Cancelar pedido {order}
-Por favor, cancelen mi pedido
-
-[ticket_subject:account]
-No puedo iniciar sesión
-No me llega el correo para cambiar la contraseña
-Eliminar mi cuenta
-
-[ticket_subject:setup]
-Ayuda para configurar {product}
-Mi {model} no se conecta al wifi
-Problema con la app
-
-[ticket_body:where]
-Pedí {product} el {date} y tenía que haber llegado hace {days}. ¿Me dicen dónde está?
-Mi pedido {order} sigue sin llegar. El seguimiento no se actualiza desde hace días.
-Ya ha pasado la fecha de entrega y no sé nada de mi paquete.
-¿Pueden revisar qué pasa con el pedido {order}? Ya lleva {days} de retraso.
-Necesito {product} para el fin de semana, ¿va a llegar o no?
-
-[ticket_body:lost]
-El seguimiento dice que se entregó, pero no he recibido nada. No había nadie en casa y no \
-dejaron aviso.
-El pedido {order} lleva semanas "en tránsito". Creo que se ha perdido.
-Ya he esperado bastante por {product}. O me lo envían o me devuelven el dinero.
-
-[ticket_body:broken]
-{product} llegó con una pieza rota. Adjunto fotos.
-Mi {model} dejó de funcionar a los pocos días. No enciende.
-La caja venía aplastada y {product} tiene una grieta.
-{product} hace mucho ruido y huele a quemado. Quiero que me lo cambien.
-
-[ticket_body:refund]
-Devolví {product} hace dos semanas y todavía no he recibido el reembolso de {amount}.
-El mensajero recogió la devolución el {date}. ¿Cuándo me devuelven el dinero?
-¿Me confirman que han recibido la devolución del pedido {order}?
-
-[ticket_body:invoice]
-¿Me pueden enviar factura con los datos de la empresa del pedido {order}?
-Necesitamos la factura para contabilidad. Pedido {order}, importe {amount}.
-La factura del pedido {order} tiene mal la razón social, ¿la pueden corregir?
-
-[ticket_body:address]
-Me equivoqué en la dirección del pedido {order}. ¿Se puede cambiar antes del envío?
-Me he mudado, por favor envíen el pedido {order} a mi nueva dirección.
-
-[ticket_body:cancel]
-Por favor, cancelen el pedido {order}, me equivoqué de modelo.
-Encontré {product} en otro sitio, ¿pueden cancelar el pedido y devolverme el dinero?
-
-[ticket_body:account]
-No puedo entrar en mi cuenta, el correo de recuperación no llega nunca.
-Quiero darme de baja y que borren mis datos.
-
-[ticket_body:setup]
-No consigo conectar {product} a la app. Ya lo he reiniciado dos veces.
-Mi {model} se desconecta del wifi cada rato. ¿Hay alguna actualización?
-
-[ticket_greet]
-Hola,
-Buenos días,
-Buenas tardes,
-Hola, buenas.
-Estimados señores:
-
-[ticket_followup]
-Es la tercera vez que escribo por esto.
-Nadie ha respondido a mis correos anteriores.
-Ayer me dijeron que me llamarían y nada.
-Por favor, pásenlo a un responsable.
-
-[ticket_extra]
-Mi teléfono es {phone}.
-Si necesitan algo, mi correo es {email}.
-Llámenme al {phone}, estoy disponible por las tardes.
-
-[ticket_sign]
-Gracias, {first_name}
-Un saludo, {first_name}
-Gracias de antemano
-{first_name}
-Saludos
-
-[social:late]
-Pedí en {handle} hace más de una semana y ni rastro de {product}. El seguimiento parado \
-desde el lunes
-{handle} mi pedido {order} lleva {days} de retraso y nadie coge el teléfono. Genial.
-¿A alguien más le está tardando una eternidad un pedido de {brand}?
-{handle} me prometieron la entrega el viernes. Ya van {days} más. Lo de siempre.
-Necesitaba {product} para este finde {handle}, gracias por nada
-
-[social:lost]
-{handle} el seguimiento dice entregado. No está entregado. ¿Dónde está mi paquete?
-Paquete perdido de {brand} y en soporte solo me dicen que espere. Muy mal.
-
-[social:broken]
-Abro mi {product_bare} de {handle} y ya viene con defecto. Maravilloso.
-{handle} ya van dos {model} con defecto de fábrica, ¿qué pasa con su control de calidad?
-
-[social:praise]
-{g:Encantado|Encantada} con mi {product_bare} de {handle}
-La mejor compra del año: mi {model}. ¡Gracias {handle}!
-Un aplauso para {handle} por la entrega rapidísima
-{product} de {brand} me ha cambiado la vida en la cocina, sin exagerar
-El café de la mañana sabe distinto con mi {model}
-
-[social:advocate]
-Si buscas {product}, pídelo en {handle}. Nunca he tenido un problema con ellos.
-Otro pedido en {handle} y otra vez todo perfecto. Los recomiendo muchísimo.
-Mi tienda de cabecera para todo lo de cocina es {brand}. Buenos precios, envíos rápidos y \
-personas de verdad en soporte.
-Todo el mundo me pregunta de dónde es {product}: de {brand}. Hazme caso.
-Llevo dos años comprando en {brand} y siempre igual de bien.
-
-[social:support+]
-Mil gracias al soporte de {handle}, me lo solucionaron en 10 minutos
-Así da gusto: {handle} me mandó el recambio el mismo día
-
-[social:question]
-¿Alguien ha probado el modelo {model} de {brand}? ¿Merece la pena?
-{handle} ¿hacen envíos a Canarias?
-¿{brand} es de fiar? Estoy pensando en pedir {product}.
-{handle} ¿cuándo vuelve a haber stock de {product}?
-
-[social:deal]
-{brand} tiene {product} en oferta esta semana, corre a verlo
-Black Friday en {handle}: me he llevado {product} por mucho menos de lo normal
-
-[social:showroom]
-Hoy me pasé por la tienda de {brand}, probé tres cafeteras y salí con {product}
-En la cafetería de la tienda de {brand} hacen un café con leche muy rico
-
-[hashtags]
-#VetraHome
-#cocina
-#hogar
-#atencionalcliente
-#envios
-#decoracion
-#cafe
-#compras
 """
 
 BANK = PhraseBank(
     language="es",
-    phrases=parse_phrases(_PHRASES),
+    phrases=parse_phrases(_PHRASES + MESSAGES),
     days=_days,
     anonymous="Cliente de Amazon",
 )

@@ -7,6 +7,7 @@ a verb, so nothing has to agree with a product's gender or number.
 from __future__ import annotations
 
 from advocacy.demo.texts.bank import PhraseBank, parse_phrases
+from advocacy.demo.texts.ro_messages import MESSAGES
 
 
 def _days(n: int) -> str:
@@ -110,29 +111,37 @@ Comanda {order} s-a pierdut și nimeni nu mă ajută.
 [quality+]
 {product} — calitate excelentă pentru prețul ăsta.
 Finisaje foarte bune, se simte calitatea.
-Folosesc {product} zilnic și merge perfect.
-{model} face exact ce promite.
+Folosesc {product} zilnic și merge perfect. @electric
+Folosesc {product} zilnic și e ca în prima zi.
+{model} face exact ce promite. @electric,cookware
 Calitatea e mult peste ce mă așteptam.
-Arată superb în bucătărie și funcționează și mai bine.
-Face puțin zgomot, ține bine și se curăță ușor.
+Arată superb în bucătărie și funcționează și mai bine. @electric
+Face puțin zgomot, ține bine și se curăță ușor. @electric
 Calitate de nota 10.
+Material moale și gros, iar după multe spălări arată ca nou. @textile
+Se încălzește uniform și nu se lipește nimic. @cookware
 
 [quality-]
-După {used} de folosire a apărut un defect la {product}.
-Produsul a venit stricat.
-{model} — capacul era crăpat din cutie.
+După {used} de folosire a apărut un defect la {product}. @electric
+Produsul a venit deteriorat.
+{model} — carcasa era crăpată din cutie. @electric
 Calitate slabă: {product} — după o săptămână, direct la gunoi.
-Scoate un zgomot groaznic.
-Lipsea o piesă din cutie.
-Produsul a venit zgâriat și lovit.
-La a doua folosire a început să miroasă a plastic ars.
-{model} — s-a stricat după câteva folosiri.
+Scoate un zgomot groaznic. @electric
+Lipsea o piesă din cutie. @electric,cookware
+Produsul a venit zgâriat și lovit. @electric,cookware
+La a doua folosire a început să miroasă a plastic ars. @electric
+După câteva folosiri, {model} s-a stricat. @electric
+Cusăturile s-au desfăcut după prima spălare. @textile
+S-a decolorat și a intrat la apă după spălare. @textile
+Stratul antiaderent a început să se cojească după {used}. @cookware
+A venit cu o ciobitură. @cookware
 
 [quality~]
 {product} — e ok, dar finisajul pare ieftin.
 Calitatea e ok pentru preț, nimic special.
 Își face treaba, dar finisajele puteau fi mai bune.
-Plasticul pare fragil.
+Plasticul pare fragil. @electric
+Materialul e mai subțire decât în poze. @textile
 
 [price+]
 Prețuri foarte bune.
@@ -174,9 +183,8 @@ Foarte intuitiv, n-a fost nevoie de manual.
 Configurarea pentru {product} a fost un coșmar.
 Aplicația pentru {model} se deconectează întruna.
 Instrucțiunile pentru {model} sunt de neînțeles.
-N-am reușit să conectez {product} la wifi.
+N-am reușit să conectez {product} la aplicație.
 Aplicația cere cont și o grămadă de permisiuni doar ca să pornești dispozitivul.
-Site-ul mă deloga când ajungeam la plată.
 
 [returns+]
 Am returnat {product} foarte ușor și banii au venit repede.
@@ -198,6 +206,7 @@ Gamă variată, iar descrierile produselor sunt corecte.
 Site-ul merge greu și căutarea nu găsește nimic.
 Aplicația s-a blocat de două ori când plăteam.
 La finalizarea comenzii mi-a cerut adresa de trei ori.
+Site-ul mă deloga când ajungeam la plată.
 
 [showroom+]
 Showroomul e superb, poți încerca totul înainte să cumperi.
@@ -224,9 +233,9 @@ A trebuit să sun de două ori doar ca să aflu unde e coletul.
 Și am plătit în plus pentru livrare rapidă.
 
 [detail:delivery-biz]
-Ne trebuia pentru deschidere și a trebuit să împrumutăm unul de la vecini.
-Ne-a costat o săptămână de vânzări la cafenea.
-Oaspeții au stat câteva zile fără fierbător în camere.
+Ne trebuia pentru deschidere și a trebuit să improvizăm.
+Ne-a costat o săptămână de vânzări.
+Clienții au observat, unul ne-a lăsat chiar o recenzie proastă.
 Tot biroul aștepta comanda asta.
 A trebuit să anulăm o rezervare pentru că nu erau camerele gata.
 
@@ -299,12 +308,11 @@ Se poate mai bine
 Așa și așa
 
 [short-]
-Iar cu întârziere
-Încă aștept
-Nu a mai ajuns
-Servicii groaznice
-A venit stricat
+{g:Nemulțumit|Nemulțumită}
+Dezamăgitor
 Dezastru
+Slab
+Nu e ok
 
 [title+]
 Servicii excelente
@@ -323,198 +331,59 @@ Bine, dar se poate mai bine
 Ok, nimic mai mult
 Acceptabil pentru preț
 Experiență mixtă
-Bine, dar livrarea durează
 
 [title-]
-Livrare întârziată și zero informații
 Nu recomand
-A venit stricat
-Încă îmi aștept comanda
-Serviciu clienți groaznic
 Nu vă bateți capul
 Dezamăgitor
 Bani aruncați
+Niciodată
+Slab
+
+[short:delivery-]
+Iar cu întârziere
+A ajuns târziu
+Foarte lent
+
+[short:lost-]
+Nu a mai ajuns
+Încă aștept
+
+[short:quality-]
+Produs cu defect
+Calitate slabă
+
+[short:support-]
+Servicii groaznice
+Suportul nu răspunde
+
+[title:delivery~]
+Bine, dar livrarea durează
+Bun, dar lent
+
+[title:delivery-]
+Livrare întârziată și zero informații
+A ajuns cu {days} întârziere
+Lent, foarte lent
+
+[title:lost-]
+Încă îmi aștept comanda
 Colet pierdut, niciun ajutor
 
-[ticket_subject:where]
-Unde este comanda {order}?
-Comanda {order} nelivrată
-Întârziere livrare comanda {order}
-Încă aștept {product}
-Livrare întârziată
+[title:quality-]
+Produs cu defect
+{model} defect
+Calitate slabă
 
-[ticket_subject:lost]
-Comanda {order} nu a ajuns
-Colet marcat livrat, dar neprimit
-Colet pierdut
-Comandă pierdută, solicit rambursarea
+[title:support-]
+Serviciu clienți groaznic
+Suportul e inutil
 
-[ticket_subject:broken]
-Produs deteriorat la livrare
-Produs defect: {model}
-Problemă cu {model}
-Produs stricat în comanda {order}
-
-[ticket_subject:refund]
-Rambursare pentru comanda {order}
-Retur nerambursat
-Status rambursare
-
-[ticket_subject:invoice]
-Solicitare factură - comanda {order}
-Am nevoie de factură pe firmă
-Date greșite ale firmei pe factură
-
-[ticket_subject:address]
-Schimbare adresă de livrare
-Adresă greșită la comanda {order}
-
-[ticket_subject:cancel]
-Anulare comanda {order}
-Vă rog să-mi anulați comanda
-
-[ticket_subject:account]
-Nu mă pot autentifica
-Nu primesc mailul de resetare a parolei
-Ștergere cont
-
-[ticket_subject:setup]
-Ajutor la configurarea pentru {product}
-{model} nu se conectează la wifi
-Problemă cu aplicația
-
-[ticket_body:where]
-Am comandat {product} pe {date} și trebuia să ajungă acum {days}. Îmi puteți spune unde e?
-Comanda {order} nu a ajuns încă. Trackingul nu s-a mai actualizat de câteva zile.
-A trecut data de livrare și nu știu nimic de colet.
-Puteți verifica ce se întâmplă cu comanda {order}? Are deja {days} întârziere.
-Am nevoie de {product} până în weekend, mai ajunge sau nu?
-
-[ticket_body:lost]
-În tracking apare că a fost livrat, dar nu am primit nimic. Nu era nimeni acasă și nu am avizare.
-Comanda {order} e „în tranzit” de câteva săptămâni. Cred că s-a pierdut.
-Am așteptat destul. Ori trimiteți produsul, ori îmi dați banii înapoi.
-
-[ticket_body:broken]
-Am primit {product} cu o piesă ruptă. Atașez poze.
-{model} nu mai funcționează după câteva zile. Nu pornește deloc.
-Cutia era turtită, iar carcasa e crăpată.
-Face mult zgomot și miroase a ars. Vreau înlocuire.
-
-[ticket_body:refund]
-Am returnat {product} acum două săptămâni și nu am primit încă {amount}.
-Curierul a ridicat returul pe {date}. Când primesc banii?
-Îmi confirmați, vă rog, că ați primit returul pentru comanda {order}?
-
-[ticket_body:invoice]
-Îmi puteți trimite factura pe datele firmei pentru comanda {order}?
-Avem nevoie de factură pentru contabilitate. Comanda {order}, total {amount}.
-Pe factura pentru comanda {order} numele firmei e greșit, o puteți reface?
-
-[ticket_body:address]
-Am greșit adresa la comanda {order}. Se poate modifica înainte de expediere?
-M-am mutat, vă rog să livrați comanda {order} la noua adresă.
-
-[ticket_body:cancel]
-Vă rog să anulați comanda {order}, am greșit modelul.
-Am găsit {product} în altă parte, puteți anula comanda și returna banii?
-
-[ticket_body:account]
-Nu mă pot loga în cont, mailul de recuperare nu vine niciodată.
-Vă rog să-mi închideți contul și să-mi ștergeți datele.
-
-[ticket_body:setup]
-Nu reușesc să conectez {product} la aplicație. Am resetat de două ori.
-{model} se tot deconectează de la wifi. Există vreo actualizare?
-
-[ticket_greet]
-Bună ziua,
-Bună,
-Salut,
-Bună seara,
-Stimată echipă Vetra,
-
-[ticket_followup]
-Vă scriu deja a treia oară.
-Nu mi-a răspuns nimeni la mailurile anterioare.
-Ieri mi s-a spus că mă sună cineva și nimic.
-Vă rog să trimiteți problema mai departe unui responsabil.
-
-[ticket_extra]
-Numărul meu de telefon este {phone}.
-Dacă aveți nevoie, mailul meu e {email}.
-Sunați-mă la {phone}, sunt disponibil{g:|ă} după ora 17.
-
-[ticket_sign]
-Mulțumesc, {first_name}
-Cu stimă, {first_name}
-Mulțumesc anticipat
-{first_name}
-O zi bună
-
-[social:late]
-Am comandat de la {handle} acum mai bine de o săptămână și nici urmă de {product}. \
-Trackingul e blocat de luni
-{handle} comanda mea {order} are {days} întârziere și nu răspunde nimeni la telefon. Super.
-Mai așteaptă cineva o veșnicie o comandă de la {brand}?
-{handle} mi-ați promis livrare vineri. Au trecut {days} de atunci. Clasic.
-Chiar aveam nevoie de {product} pentru weekend {handle}, mersi de nimic
-
-[social:lost]
-{handle} în tracking scrie livrat. Nu e livrat. Unde e coletul meu?
-Colet pierdut de la {brand}, iar suportul îmi zice doar să aștept. Nu e ok.
-
-[social:broken]
-Am despachetat {product} de la {handle} și are deja un defect. Minunat.
-{handle} al doilea {model} defect la rând, ce se întâmplă cu controlul calității?
-
-[social:praise]
-Îndrăgostit{g:|ă} de {product} de la {handle}
-Cea mai bună achiziție din an: {model}. Mersi {handle}!
-Bravo {handle} pentru livrarea super rapidă
-{product} de la {brand} mi-a schimbat bucătăria, fără exagerare
-Cafeaua de dimineață e alt nivel cu {model}
-
-[social:advocate]
-Dacă vă trebuie {product}, luați de la {handle}. N-am avut nicio comandă cu probleme.
-Încă o comandă de la {handle}, încă un client fericit. Îi recomand cu drag.
-Pentru tot ce ține de bucătărie, cumpăr doar de la {brand}. Prețuri bune, livrare rapidă, \
-oameni reali la suport.
-Toată lumea mă întreabă de unde am {product}: de la {brand}. Mulțumiți-mi mai târziu.
-Cumpăr de la {brand} de doi ani și mereu e bine.
-
-[social:support+]
-Mulțumesc mult suportului {handle}, mi-au rezolvat problema în 10 minute
-Așa da: {handle} mi-a trimis produsul de schimb în aceeași zi
-
-[social:question]
-A încercat cineva {model} de la {brand}? Merită?
-{handle} livrați și în Moldova?
-E de încredere {brand}? Mă gândesc să comand {product}.
-{handle} când mai aveți {model} pe stoc?
-
-[social:deal]
-{brand} are {product} la reducere săptămâna asta, grăbiți-vă
-Black Friday la {handle}: am luat {model} mult mai ieftin ca de obicei
-
-[social:showroom]
-Am trecut azi prin showroomul {brand}, am încercat trei espressoare și am plecat cu {product}
-La cafeneaua din showroomul {brand} fac și un flat white foarte bun
-
-[hashtags]
-#VetraHome
-#bucatarie
-#casa
-#livrare
-#recenzie
-#cafea
-#cumparaturi
-#acasa
 """
 
 BANK = PhraseBank(
     language="ro",
-    phrases=parse_phrases(_PHRASES),
+    phrases=parse_phrases(_PHRASES + MESSAGES),
     days=_days,
     anonymous="Client",
 )

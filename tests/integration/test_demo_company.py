@@ -1,0 +1,74 @@
+"""The demo company goes through the same importers as user data and reads as a real company."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from advocacy import open_catalogue
+from tests.e2e.test_cli import run
+
+
+def test_the_demo_company_imports_without_a_single_rejected_row(
+    capsys: pytest.CaptureFixture[str], database_url: str
+) -> None:
+    code, out, err = run(
+        capsys, "--db", database_url, "demo", "--customers", "150", "--seed", "5", "--json"
+    )
+
+    assert code == 0, err
+    counts = json.loads(out)["counts"]
+    assert counts["customers"] == 150
+    assert counts["orders"] > 300
+    for kind in ("nps", "review", "ticket", "social"):
+        assert counts[kind] > 0
+    catalogue = open_catalogue(database_url)
+    from advocacy.store.queries import import_history
+
+    assert import_history(catalogue.engine)["rejected"].sum() == 0
+    catalogue.close()
+
+
+def test_the_demo_speaks_the_four_languages_and_ties_feedback_to_customers(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    run(capsys, "--db", sqlite_url, "demo", "--customers", "300", "--seed", "2", "--replace")
+    catalogue = open_catalogue(sqlite_url)
+
+    answers = catalogue.feedback(kind="nps")
+    orders = catalogue.orders()
+    catalogue.close()
+
+    assert set(answers["language"].dropna()) >= {"en", "es", "ru", "ro"}
+    assert answers["customer_id"].notna().all()
+    late = orders["delivered_at"] > orders["promised_delivery_at"]
+    assert 0.03 < late.mean() < 0.25
+
+
+def test_the_demo_refuses_to_mix_into_a_database_with_data(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    run(capsys, "--db", sqlite_url, "demo", "--customers", "20")
+
+    code, _, err = run(capsys, "--db", sqlite_url, "demo", "--customers", "20")
+
+    assert code == 65
+    assert "already holds data" in err
+
+
+def test_the_same_seed_and_day_build_the_same_company(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    summaries: list[str] = []
+    for name in ("a", "b"):
+        url = f"sqlite:///{tmp_path / name}.sqlite"
+        run(
+            capsys, "--db", url, "demo", "--customers", "40", "--seed", "9", "--today", "2026-06-30"
+        )
+        catalogue = open_catalogue(url)
+        summaries.append(catalogue.feedback().drop(columns=["attributes"]).to_csv())
+        catalogue.close()
+
+    assert summaries[0] == summaries[1]
