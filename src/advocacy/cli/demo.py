@@ -96,7 +96,8 @@ def _make_room(ctx: click.Context, replace: bool) -> None:
 
 
 TOUR = """\
-A short tour of the command line (add --json to any of them for machine-readable output):
+A short tour of the command line (add --json to any of them for machine-readable output;
+after `make demo`, run `source .venv/bin/activate` first):
 
   advocacy db status                              what the database holds
   advocacy feedback list --kind reviews --max-rating 2
@@ -104,7 +105,7 @@ A short tour of the command line (add --json to any of them for machine-readable
   advocacy feedback list --kind nps --max-rating 6 --language es
                                                   Spanish-speaking detractors
   advocacy feedback list --search "late"          everything that mentions a late delivery
-  advocacy customers show {customer:<28}one customer: profile, orders, feedback
+  advocacy customers show {customer:<24}one customer: profile, orders, feedback
   advocacy import reviews FILE.csv                your own data (CSV, JSON Lines, Excel, Parquet)
 
 In Python:  from advocacy import open_catalogue; open_catalogue().feedback(kind="nps")
