@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from advocacy import Catalogue, ImportRejected, InvalidFile
+from advocacy.store.queries import import_history
 from tests import factories
 
 NPS_HEADER = "response_id,customer_id,score,comment,responded_at,channel\n"
@@ -34,6 +35,8 @@ def test_a_file_with_one_bad_row_imports_nothing_and_names_the_line(
 
     assert _reasons(excinfo) == ["line 3: score: '11' is outside 0–10"]
     assert catalogue.counts().get("nps", 0) == 0
+    attempt = import_history(catalogue.engine).iloc[0]
+    assert (attempt["rows_read"], attempt["imported"], attempt["rejected"]) == (2, 0, 1)
 
 
 @pytest.mark.parametrize(
