@@ -21,9 +21,17 @@ from advocacy.errors import (
     NotFound,
     RowError,
 )
-from advocacy.services.ingest import ImportReport
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # ImportReport lives with the import service, which loads polars: only when asked for.
+    if name == "ImportReport":
+        from advocacy.services.ingest import ImportReport
+
+        return ImportReport
+    raise AttributeError(f"module 'advocacy' has no attribute {name!r}")
 
 __all__ = [
     "AdvocacyError",

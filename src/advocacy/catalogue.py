@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from advocacy.services.ingest import ImportReport, import_file
 from advocacy.store import queries
 from advocacy.store.schema import upgrade
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from advocacy.services.ingest import ImportReport
 
 
 class Catalogue:
@@ -40,6 +41,8 @@ class Catalogue:
         rejects_path: str | Path | None = None,
     ) -> ImportReport:
         """Import a canonical file (CSV, JSON Lines, Excel or Parquet); see ``advocacy import``."""
+        from advocacy.services.ingest import import_file  # polars is loaded only to import
+
         return import_file(
             self.engine,
             kind,

@@ -26,3 +26,11 @@ def test_upgrading_twice_leaves_the_database_at_the_latest_revision(database_url
 
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_the_revision_the_code_expects_is_the_newest_migration() -> None:
+    from alembic.script import ScriptDirectory
+
+    from advocacy.store.schema import SCHEMA_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_REVISION

@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
 from advocacy.importers.formats import KINDS
-from advocacy.services.ingest import ImportReport, import_file
+
+if TYPE_CHECKING:
+    from advocacy.services.ingest import ImportReport
 
 
 class _Progress:
@@ -66,6 +69,8 @@ def import_command(
     that record, so re-importing a file is harmless. By default one bad row refuses the whole file
     and every bad row is listed as `line N: column: reason`.
     """
+    from advocacy.services.ingest import import_file  # polars is loaded only to import
+
     catalogue = catalogue_from(ctx)
     progress = _Progress(enabled=sys.stderr.isatty() and not as_json)
     try:
