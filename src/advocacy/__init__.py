@@ -33,6 +33,7 @@ def __getattr__(name: str) -> object:
         return ImportReport
     raise AttributeError(f"module 'advocacy' has no attribute {name!r}")
 
+
 __all__ = [
     "AdvocacyError",
     "Catalogue",

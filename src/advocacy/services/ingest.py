@@ -31,7 +31,7 @@ from advocacy.importers.readers import (
 )
 from advocacy.importers.rejects import RejectsWriter
 from advocacy.importers.validation import ATTRIBUTES, validate_batch
-from advocacy.store.bulk import StagedImport, link_feedback
+from advocacy.store.bulk import MergeCounts, StagedImport, link_feedback
 from advocacy.store.schema import ensure_current
 from advocacy.store.tables import ImportRun
 
@@ -112,53 +112,47 @@ def import_file(
     ensure_current(engine)
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     refusals = _Refusals()
-    with engine.begin() as connection:
+    mode = "skip-bad-rows" if skip_bad_rows else "all-or-nothing"
+    with (
+        engine.connect() as connection,
+        StagedImport(connection, kind, _staged_columns(kind, header)) as staged,
+    ):
         try:
-            staged, rows = _stage(connection, kind, header, batches, refusals, progress)
+            rows = _stage(staged, kind, header, batches, refusals, progress)
         except ReadAgain:
             refusals = _Refusals()
-            staged, rows = _stage(
-                connection, kind, header, exact_csv_batches(path, header), refusals, progress
-            )
-        conflicts = staged.duplicates()
-        staged.drop_lines([c.line for c in conflicts])
-        unknown = staged.unknown_references()
-        staged.drop_lines([c.line for c in unknown])
-        for conflict in sorted([*conflicts, *unknown], key=lambda c: c.line):
-            refusals.add(RowError(conflict.line, conflict.column, conflict.reason))
-        if refusals.lines and not skip_bad_rows:
-            error = _rejection(path, refusals, rows)
-            connection.rollback()
-            _record(
-                engine, kind, path, "all-or-nothing", started, rows, 0, 0, 0, len(refusals), None
-            )
-            raise error
-        attributes_given = any(name not in {c.name for c in kind.columns} for name in header)
-        counts = staged.counts(attributes_given=attributes_given)
-        staged.merge(attributes_given=attributes_given)
-        linked = link_feedback(connection) if kind.name in ("customers", "orders") else 0
-        written: Path | None = None
-        if refusals.lines:
-            written = rejects_path or default_rejects_path(path)
-            _write_rejects(path, header, refusals, written)
-        mode = "skip-bad-rows" if skip_bad_rows else "all-or-nothing"
-        connection.execute(
-            insert(ImportRun),
-            [
-                _run_values(
-                    kind,
-                    path,
-                    mode,
-                    started,
-                    rows,
-                    counts.new,
-                    counts.changed,
-                    counts.unchanged,
-                    len(refusals),
-                    written,
+            staged.clear()
+            rows = _stage(staged, kind, header, exact_csv_batches(path, header), refusals, progress)
+        staged.seal()
+        try:
+            with staged.transaction():
+                counts, linked = _check_and_merge(
+                    connection, staged, kind, path, header, rows, refusals, skip_bad_rows
                 )
-            ],
-        )
+                written: Path | None = None
+                if refusals.lines:
+                    written = rejects_path or default_rejects_path(path)
+                    _write_rejects(path, header, refusals, written)
+                connection.execute(
+                    insert(ImportRun),
+                    [
+                        _run_values(
+                            kind,
+                            path,
+                            mode,
+                            started,
+                            rows,
+                            counts.new,
+                            counts.changed,
+                            counts.unchanged,
+                            len(refusals),
+                            written,
+                        )
+                    ],
+                )
+        except ImportRejected:
+            _record(engine, kind, path, mode, started, rows, 0, 0, 0, len(refusals), None)
+            raise
     status = "imported" if counts.new or counts.changed else "unchanged"
     return ImportReport(
         kind=kind.name,
@@ -175,20 +169,24 @@ def import_file(
     )
 
 
-def _stage(
-    connection: Connection,
-    kind: ImportKind,
-    header: list[str],
-    batches: Iterator[RawBatch],
-    refusals: _Refusals,
-    progress: Progress | None,
-) -> tuple[StagedImport, int]:
+def _staged_columns(kind: ImportKind, header: list[str]) -> list[str]:
+    """The catalogue columns an import of ``header`` fills."""
     targets = [c.target for c in kind.columns if c.name in header]
     if "rating" in targets:
         targets += ["rating_scale", "rating_normalized"]
     if any(name not in {c.name for c in kind.columns} for name in header):
         targets.append(ATTRIBUTES)
-    staged = StagedImport(connection, kind, targets)
+    return targets
+
+
+def _stage(
+    staged: StagedImport,
+    kind: ImportKind,
+    header: list[str],
+    batches: Iterator[RawBatch],
+    refusals: _Refusals,
+    progress: Progress | None,
+) -> int:
     rows = 0
     for batch in batches:
         for error, _values in batch.unreadable:
@@ -200,7 +198,37 @@ def _stage(
         rows += checked.frame.height + checked.bad_lines.len() + len(batch.unreadable)
         if progress is not None:
             progress(rows)
-    return staged, rows
+    return rows
+
+
+def _check_and_merge(
+    connection: Connection,
+    staged: StagedImport,
+    kind: ImportKind,
+    path: Path,
+    header: list[str],
+    rows: int,
+    refusals: _Refusals,
+    skip_bad_rows: bool,
+) -> tuple[MergeCounts, int]:
+    """Refuse duplicates and unknown references, then merge; the counts and the links made.
+
+    Raises ``ImportRejected`` (the caller's transaction rolls back) when a row is bad and
+    ``skip_bad_rows`` is off.
+    """
+    conflicts = staged.duplicates()
+    staged.drop_lines([c.line for c in conflicts])
+    unknown = staged.unknown_references()
+    staged.drop_lines([c.line for c in unknown])
+    for conflict in sorted([*conflicts, *unknown], key=lambda c: c.line):
+        refusals.add(RowError(conflict.line, conflict.column, conflict.reason))
+    if refusals.lines and not skip_bad_rows:
+        raise _rejection(path, refusals, rows)
+    attributes_given = any(name not in {c.name for c in kind.columns} for name in header)
+    counts = staged.counts(attributes_given=attributes_given)
+    staged.merge(attributes_given=attributes_given)
+    linked = link_feedback(connection) if kind.name in ("customers", "orders") else 0
+    return counts, linked
 
 
 def _rejection(path: Path, refusals: _Refusals, rows: int) -> ImportRejected:
