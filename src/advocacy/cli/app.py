@@ -10,6 +10,7 @@ from advocacy.cli.database import db
 from advocacy.cli.demo import demo, tour
 from advocacy.cli.feedback import feedback
 from advocacy.cli.importing import import_command
+from advocacy.cli.nps import nps
 from advocacy.cli.options import db_option
 
 
@@ -31,3 +32,4 @@ cli.add_command(customers)
 cli.add_command(feedback)
 cli.add_command(demo)
 cli.add_command(tour)
+cli.add_command(nps)

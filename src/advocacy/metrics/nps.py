@@ -68,19 +68,27 @@ class NpsChange:
     significant: bool
 
 
-def categorise(scores: Iterable[int] | npt.ArrayLike) -> tuple[int, int, int]:
-    """Count (promoters, passives, detractors); refuses scores outside 0–10 or not integers."""
+def score_categories(scores: Iterable[int] | npt.ArrayLike) -> npt.NDArray[np.int8]:
+    """0 for each detractor (0–6), 1 for each passive (7–8), 2 for each promoter (9–10).
+
+    Refuses, never counts, a score outside 0–10 or not a whole number.
+    """
     values = np.asarray(scores if hasattr(scores, "__len__") else list(scores))  # type: ignore[arg-type]
     if values.size == 0:
-        return 0, 0, 0
+        return np.zeros(0, dtype=np.int8)
     whole = values.dtype.kind in "iu" or (
         values.dtype.kind == "f"
         and bool(np.all(np.isfinite(values) & (values == np.round(values))))
     )
     if not whole or values.min() < 0 or values.max() > 10:
         raise InvalidInput("NPS scores must be whole numbers from 0 to 10")
-    counts = np.bincount(values.astype(np.int64, copy=False), minlength=11)
-    return int(counts[9:].sum()), int(counts[7:9].sum()), int(counts[:7].sum())
+    return (values >= 7).astype(np.int8) + (values >= 9).astype(np.int8)
+
+
+def categorise(scores: Iterable[int] | npt.ArrayLike) -> tuple[int, int, int]:
+    """Count (promoters, passives, detractors) of ``scores``."""
+    detractors, passives, promoters = np.bincount(score_categories(scores), minlength=3)
+    return int(promoters), int(passives), int(detractors)
 
 
 def nps(scores: Iterable[int] | npt.ArrayLike, *, confidence: float = 0.95) -> NpsResult:
