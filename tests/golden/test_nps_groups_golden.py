@@ -8,6 +8,7 @@ import pytest
 from advocacy.metrics.nps_groups import (
     months_since_epoch,
     nps_breakdown,
+    nps_grid,
     nps_trend,
     period_label,
     period_numbers,
@@ -68,3 +69,29 @@ def test_answers_without_a_value_form_their_own_group() -> None:
     groups = nps_breakdown([10, 0, 9], ["web", None, ""])
 
     assert {group.key: group.result.n for group in groups} == {"(none)": 2, "web": 1}
+
+
+def test_a_grid_follows_each_group_from_period_to_period() -> None:
+    # ES: January 10 promoters (NPS 100), February 10 detractors (NPS −100): change −200.
+    # MX: only February, 5 passives (NPS 0): no previous period to compare with.
+    scores = [10] * 10 + [0] * 10 + [8] * 5
+    times = np.array(["2025-01-10"] * 10 + ["2025-02-10"] * 15, dtype="datetime64[D]")
+    groups = ["ES"] * 20 + ["MX"] * 5
+
+    cells = {
+        (cell.key, cell.group): cell for cell in nps_grid(scores, times, groups, period="month")
+    }
+
+    assert set(cells) == {("2025-01", "ES"), ("2025-02", "ES"), ("2025-02", "MX")}
+    assert cells[("2025-02", "ES")].change == pytest.approx(-200.0)
+    assert np.isnan(cells[("2025-02", "MX")].change)
+
+
+def test_categorical_keys_are_counted_by_their_codes() -> None:
+    import pandas as pd
+
+    keys = pd.Categorical(["a", None, "b", "a"], categories=["a", "b", "c"])
+
+    groups = {group.key: group.result.n for group in nps_breakdown([10, 9, 0, 7], keys)}
+
+    assert groups == {"a": 2, "b": 1, "(none)": 1}

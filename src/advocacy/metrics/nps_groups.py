@@ -9,7 +9,7 @@ per answer.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -39,9 +39,13 @@ class NpsGroup:
     change_ci_high: float
     p_value: float
     significant: bool
+    group: str | None = None  # the group of a cell of nps_grid; key is then its period
 
     def as_dict(self) -> dict[str, Any]:
-        document = {"key": self.key, **self.result.as_dict()}
+        document: dict[str, Any] = {"key": self.key}
+        if self.group is not None:
+            document["group"] = self.group
+        document.update(self.result.as_dict())
         document.update(
             {
                 "change": _finite(self.change),
@@ -58,12 +62,43 @@ def _finite(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+CHUNK = 1 << 20  # answers counted at a time: bounds the temporaries to a few megabytes
+
+
 def group_counts(
     codes: npt.NDArray[np.integer[Any]], cats: npt.NDArray[np.int8], groups: int
 ) -> npt.NDArray[np.int64]:
     """Counts of detractors, passives and promoters per group: an array of shape (groups, 3)."""
-    flat = codes.astype(np.int64) * 3 + cats
-    return np.bincount(flat, minlength=groups * 3).reshape(groups, 3)
+    counts = np.zeros(groups * 3, dtype=np.int64)
+    for start in range(0, len(cats), CHUNK):
+        flat = codes[start : start + CHUNK].astype(np.int64) * 3 + cats[start : start + CHUNK]
+        counts += np.bincount(flat, minlength=groups * 3)
+    return counts.reshape(groups, 3)
+
+
+def group_codes(keys: Any) -> tuple[npt.NDArray[np.int32], list[str]]:
+    """A small integer code per answer and the group names; missing keys are ``"(none)"``.
+
+    A pandas categorical is used as it is (its codes); anything else is factorised once.
+    """
+    if isinstance(keys, pd.Series) and isinstance(keys.dtype, pd.CategoricalDtype):
+        keys = keys.array
+    if isinstance(keys, pd.Categorical):
+        names = [str(name) if str(name) != "" else MISSING for name in keys.categories]
+        codes = np.asarray(keys.codes, dtype=np.int32)
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(names), codes).astype(np.int32)
+            names.append(MISSING)
+    else:
+        labels = pd.Series(np.asarray(keys, dtype=object)).fillna(MISSING).astype(str)
+        raw_codes, uniques = pd.factorize(labels.replace("", MISSING), sort=True)
+        codes, names = raw_codes.astype(np.int32), [str(name) for name in uniques]
+    # The same name twice (an empty category and a missing value) is one group.
+    unique_names = sorted(set(names))
+    if len(unique_names) != len(names):
+        remap = np.array([unique_names.index(name) for name in names], dtype=np.int32)
+        codes, names = remap[codes], unique_names
+    return codes, names
 
 
 def period_numbers(times: npt.ArrayLike, period: Period) -> npt.NDArray[np.int64]:
@@ -126,14 +161,13 @@ def nps_trend(
     if period not in PERIODS:
         raise InvalidInput(f"unknown period {period!r}: use week, month or quarter")
     cats = score_categories(scores)
-    numbers = period_numbers(times, period)
-    if len(numbers) != len(cats):
+    stamps = np.asarray(times)
+    if len(stamps) != len(cats):
         raise InvalidInput("scores and times must have the same length")
     if len(cats) == 0:
         return []
-    first = int(numbers.min())
-    span = int(numbers.max()) - first + 1
-    counts = group_counts(numbers - first, cats, span)
+    first, counts = _period_counts(cats, stamps, period, np.zeros(len(cats), dtype=np.int32), 1)
+    counts = counts[:, 0, :]
     groups: list[NpsGroup] = []
     previous: NpsResult | None = None
     for offset in np.flatnonzero(counts.sum(axis=1)):
@@ -145,6 +179,58 @@ def nps_trend(
     return groups
 
 
+def _period_counts(
+    cats: npt.NDArray[np.int8],
+    stamps: npt.NDArray[Any],
+    period: Period,
+    codes: npt.NDArray[np.int32],
+    groups: int,
+) -> tuple[int, npt.NDArray[np.int64]]:
+    """The first period number and the counts per (period, group, category), chunk by chunk."""
+    low, high = stamps.min(), stamps.max()
+    first = int(period_numbers(np.array([low]), period)[0])
+    span = int(period_numbers(np.array([high]), period)[0]) - first + 1
+    counts = np.zeros(span * groups * 3, dtype=np.int64)
+    for start in range(0, len(cats), CHUNK):
+        part = slice(start, start + CHUNK)
+        cells = (period_numbers(stamps[part], period) - first) * groups + codes[part]
+        counts += np.bincount(cells * 3 + cats[part], minlength=span * groups * 3)
+    return first, counts.reshape(span, groups, 3)
+
+
+def nps_grid(
+    scores: npt.ArrayLike,
+    times: npt.ArrayLike,
+    keys: Any,
+    *,
+    period: Period = "month",
+    confidence: float = 0.95,
+) -> list[NpsGroup]:
+    """The NPS of every (period, group) cell with answers, each against the same group's previous
+    period with answers: a trend per segment, per country, …
+    """
+    if period not in PERIODS:
+        raise InvalidInput(f"unknown period {period!r}: use week, month or quarter")
+    cats = score_categories(scores)
+    stamps = np.asarray(times)
+    codes, names = group_codes(keys)
+    if not len(cats) == len(stamps) == len(codes):
+        raise InvalidInput("scores, times and keys must have the same length")
+    if len(cats) == 0:
+        return []
+    first, counts = _period_counts(cats, stamps, period, codes, len(names))
+    cells: list[NpsGroup] = []
+    for group, name in enumerate(names):
+        previous: NpsResult | None = None
+        for offset in np.flatnonzero(counts[:, group, :].sum(axis=1)):
+            detractors, passives, promoters = (int(v) for v in counts[offset, group])
+            result = nps_from_counts(promoters, passives, detractors, confidence=confidence)
+            cell = _against(period_label(first + int(offset), period), result, previous, confidence)
+            cells.append(replace(cell, group=name))
+            previous = result
+    return sorted(cells, key=lambda cell: (cell.key, cell.group or ""))
+
+
 def nps_breakdown(
     scores: npt.ArrayLike, keys: npt.ArrayLike, *, confidence: float = 0.95
 ) -> list[NpsGroup]:
@@ -154,18 +240,17 @@ def nps_breakdown(
     first.
     """
     cats = score_categories(scores)
-    labels = (
-        pd.Series(np.asarray(keys, dtype=object)).fillna(MISSING).astype(str).replace("", MISSING)
-    )
-    if len(labels) != len(cats):
+    codes, names = group_codes(keys)
+    if len(codes) != len(cats):
         raise InvalidInput("scores and keys must have the same length")
     if len(cats) == 0:
         return []
-    codes, names = pd.factorize(labels, sort=True)
     counts = group_counts(codes, cats, len(names))
     total = counts.sum(axis=0)
     groups = []
     for name, row in zip(names, counts, strict=True):
+        if not row.any():  # a category no answer falls in
+            continue
         detractors, passives, promoters = (int(v) for v in row)
         result = nps_from_counts(promoters, passives, detractors, confidence=confidence)
         rest_det, rest_pas, rest_pro = (int(v) for v in total - row)
