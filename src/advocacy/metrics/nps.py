@@ -68,27 +68,39 @@ class NpsChange:
     significant: bool
 
 
-def score_categories(scores: Iterable[int] | npt.ArrayLike) -> npt.NDArray[np.int8]:
-    """0 for each detractor (0–6), 1 for each passive (7–8), 2 for each promoter (9–10).
+CHUNK = 1 << 20  # answers handled at a time: keeps temporaries to a few megabytes
 
-    Refuses, never counts, a score outside 0–10 or not a whole number.
-    """
+
+def checked_scores(scores: Iterable[int] | npt.ArrayLike) -> npt.NDArray[Any]:
+    """``scores`` as a numpy array (not copied when it is one), refusing, never counting, a
+    score outside 0–10 or not a whole number."""
     values = np.asarray(scores if hasattr(scores, "__len__") else list(scores))  # type: ignore[arg-type]
     if values.size == 0:
-        return np.zeros(0, dtype=np.int8)
-    whole = values.dtype.kind in "iu" or (
-        values.dtype.kind == "f"
-        and bool(np.all(np.isfinite(values) & (values == np.round(values))))
-    )
-    if not whole or values.min() < 0 or values.max() > 10:
+        return values.astype(np.int8)
+    if values.dtype.kind == "f":
+        for start in range(0, values.size, CHUNK):
+            part = values[start : start + CHUNK]
+            if not np.all(np.isfinite(part) & (part == np.round(part))):
+                raise InvalidInput("NPS scores must be whole numbers from 0 to 10")
+    elif values.dtype.kind not in "iu":
         raise InvalidInput("NPS scores must be whole numbers from 0 to 10")
+    if values.min() < 0 or values.max() > 10:
+        raise InvalidInput("NPS scores must be whole numbers from 0 to 10")
+    return values
+
+
+def categories_of(values: npt.NDArray[Any]) -> npt.NDArray[np.int8]:
+    """0 for each detractor (0–6), 1 for each passive (7–8), 2 for each promoter (9–10)."""
     return (values >= 7).astype(np.int8) + (values >= 9).astype(np.int8)
 
 
 def categorise(scores: Iterable[int] | npt.ArrayLike) -> tuple[int, int, int]:
-    """Count (promoters, passives, detractors) of ``scores``."""
-    detractors, passives, promoters = np.bincount(score_categories(scores), minlength=3)
-    return int(promoters), int(passives), int(detractors)
+    """Count (promoters, passives, detractors) of ``scores``, a chunk at a time."""
+    values = checked_scores(scores)
+    counts = np.zeros(11, dtype=np.int64)
+    for start in range(0, values.size, CHUNK):
+        counts += np.bincount(values[start : start + CHUNK].astype(np.intp), minlength=11)
+    return int(counts[9:].sum()), int(counts[7:9].sum()), int(counts[:7].sum())
 
 
 def nps(scores: Iterable[int] | npt.ArrayLike, *, confidence: float = 0.95) -> NpsResult:

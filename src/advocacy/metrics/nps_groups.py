@@ -17,7 +17,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from advocacy.errors import InvalidInput
-from advocacy.metrics.nps import NpsResult, compare, nps_from_counts, score_categories
+from advocacy.metrics.nps import (
+    CHUNK,
+    NpsResult,
+    categories_of,
+    checked_scores,
+    compare,
+    nps_from_counts,
+)
 
 Period = Literal["week", "month", "quarter"]
 PERIODS: tuple[Period, ...] = ("week", "month", "quarter")
@@ -62,21 +69,19 @@ def _finite(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-CHUNK = 1 << 20  # answers counted at a time: bounds the temporaries to a few megabytes
-
-
 def group_counts(
-    codes: npt.NDArray[np.integer[Any]], cats: npt.NDArray[np.int8], groups: int
+    codes: npt.NDArray[np.integer[Any]], scores: npt.NDArray[Any], groups: int
 ) -> npt.NDArray[np.int64]:
     """Counts of detractors, passives and promoters per group: an array of shape (groups, 3)."""
     counts = np.zeros(groups * 3, dtype=np.int64)
-    for start in range(0, len(cats), CHUNK):
-        flat = codes[start : start + CHUNK].astype(np.int64) * 3 + cats[start : start + CHUNK]
+    for start in range(0, len(scores), CHUNK):
+        part = slice(start, start + CHUNK)
+        flat = codes[part].astype(np.intp) * 3 + categories_of(scores[part])
         counts += np.bincount(flat, minlength=groups * 3)
     return counts.reshape(groups, 3)
 
 
-def group_codes(keys: Any) -> tuple[npt.NDArray[np.int32], list[str]]:
+def group_codes(keys: Any) -> tuple[npt.NDArray[np.integer[Any]], list[str]]:
     """A small integer code per answer and the group names; missing keys are ``"(none)"``.
 
     A pandas categorical is used as it is (its codes); anything else is factorised once.
@@ -85,14 +90,15 @@ def group_codes(keys: Any) -> tuple[npt.NDArray[np.int32], list[str]]:
         keys = keys.array
     if isinstance(keys, pd.Categorical):
         names = [str(name) if str(name) != "" else MISSING for name in keys.categories]
-        codes = np.asarray(keys.codes, dtype=np.int32)
+        codes = np.asarray(keys.codes)  # the categorical's own small integers, not copied
         if (codes < 0).any():
-            codes = np.where(codes < 0, len(names), codes).astype(np.int32)
+            codes = np.where(codes < 0, len(names), codes)
             names.append(MISSING)
     else:
         labels = pd.Series(np.asarray(keys, dtype=object)).fillna(MISSING).astype(str)
         raw_codes, uniques = pd.factorize(labels.replace("", MISSING), sort=True)
         codes, names = raw_codes.astype(np.int32), [str(name) for name in uniques]
+    codes = codes.astype(np.min_scalar_type(max(len(names), 1)), copy=False)
     # The same name twice (an empty category and a missing value) is one group.
     unique_names = sorted(set(names))
     if len(unique_names) != len(names):
@@ -160,13 +166,13 @@ def nps_trend(
     """
     if period not in PERIODS:
         raise InvalidInput(f"unknown period {period!r}: use week, month or quarter")
-    cats = score_categories(scores)
+    values = checked_scores(scores)
     stamps = np.asarray(times)
-    if len(stamps) != len(cats):
+    if len(stamps) != len(values):
         raise InvalidInput("scores and times must have the same length")
-    if len(cats) == 0:
+    if len(values) == 0:
         return []
-    first, counts = _period_counts(cats, stamps, period, np.zeros(len(cats), dtype=np.int32), 1)
+    first, counts = _period_counts(values, stamps, period, np.zeros(len(values), np.int8), 1)
     counts = counts[:, 0, :]
     groups: list[NpsGroup] = []
     previous: NpsResult | None = None
@@ -180,10 +186,10 @@ def nps_trend(
 
 
 def _period_counts(
-    cats: npt.NDArray[np.int8],
+    scores: npt.NDArray[Any],
     stamps: npt.NDArray[Any],
     period: Period,
-    codes: npt.NDArray[np.int32],
+    codes: npt.NDArray[np.integer[Any]],
     groups: int,
 ) -> tuple[int, npt.NDArray[np.int64]]:
     """The first period number and the counts per (period, group, category), chunk by chunk."""
@@ -191,10 +197,10 @@ def _period_counts(
     first = int(period_numbers(np.array([low]), period)[0])
     span = int(period_numbers(np.array([high]), period)[0]) - first + 1
     counts = np.zeros(span * groups * 3, dtype=np.int64)
-    for start in range(0, len(cats), CHUNK):
+    for start in range(0, len(scores), CHUNK):
         part = slice(start, start + CHUNK)
         cells = (period_numbers(stamps[part], period) - first) * groups + codes[part]
-        counts += np.bincount(cells * 3 + cats[part], minlength=span * groups * 3)
+        counts += np.bincount(cells * 3 + categories_of(scores[part]), minlength=span * groups * 3)
     return first, counts.reshape(span, groups, 3)
 
 
@@ -211,14 +217,14 @@ def nps_grid(
     """
     if period not in PERIODS:
         raise InvalidInput(f"unknown period {period!r}: use week, month or quarter")
-    cats = score_categories(scores)
+    values = checked_scores(scores)
     stamps = np.asarray(times)
     codes, names = group_codes(keys)
-    if not len(cats) == len(stamps) == len(codes):
+    if not len(values) == len(stamps) == len(codes):
         raise InvalidInput("scores, times and keys must have the same length")
-    if len(cats) == 0:
+    if len(values) == 0:
         return []
-    first, counts = _period_counts(cats, stamps, period, codes, len(names))
+    first, counts = _period_counts(values, stamps, period, codes, len(names))
     cells: list[NpsGroup] = []
     for group, name in enumerate(names):
         previous: NpsResult | None = None
@@ -239,13 +245,13 @@ def nps_breakdown(
     Missing keys form the group ``"(none)"``. Groups are ordered by number of answers, largest
     first.
     """
-    cats = score_categories(scores)
+    values = checked_scores(scores)
     codes, names = group_codes(keys)
-    if len(codes) != len(cats):
+    if len(codes) != len(values):
         raise InvalidInput("scores and keys must have the same length")
-    if len(cats) == 0:
+    if len(values) == 0:
         return []
-    counts = group_counts(codes, cats, len(names))
+    counts = group_counts(codes, values, len(names))
     total = counts.sum(axis=0)
     groups = []
     for name, row in zip(names, counts, strict=True):

@@ -9,7 +9,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from advocacy.errors import InvalidInput
-from advocacy.metrics.nps import nps_from_counts, score_categories
+from advocacy.metrics.nps import categorise, nps_from_counts
 from advocacy.metrics.nps_groups import PERIODS, nps_breakdown, nps_trend
 from advocacy.store.tables import Customer, FeedbackItem
 
@@ -64,8 +64,8 @@ def nps_report(
         choices = ", ".join((*PERIODS, *BREAKDOWNS))
         raise InvalidInput(f"cannot break the NPS down by {by!r}: use one of {choices}")
     scores, times, keys = _answers(engine, since, until, by)
-    counts = np.bincount(score_categories(scores), minlength=3)
-    overall = nps_from_counts(int(counts[2]), int(counts[1]), int(counts[0]), confidence=confidence)
+    promoters, passives, detractors = categorise(scores)
+    overall = nps_from_counts(promoters, passives, detractors, confidence=confidence)
     document: dict[str, Any] = {
         "nps": overall.score if overall.n else None,
         **{key: value for key, value in overall.as_dict().items() if key != "score"},
