@@ -12,6 +12,7 @@ from advocacy.cli.feedback import feedback
 from advocacy.cli.importing import import_command
 from advocacy.cli.nps import nps
 from advocacy.cli.options import db_option
+from advocacy.cli.value import clv, segments
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -33,3 +34,5 @@ cli.add_command(feedback)
 cli.add_command(demo)
 cli.add_command(tour)
 cli.add_command(nps)
+cli.add_command(clv)
+cli.add_command(segments)

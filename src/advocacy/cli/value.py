@@ -1,0 +1,201 @@
+"""``advocacy clv`` and ``advocacy segments``: customer lifetime value and value segments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from advocacy.cli.feedback import ISO_DATE
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.services.value import DEFAULT_LIMIT, clv_report, segments_report
+
+MODELS = ("simple",)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _currency(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isalpha():
+        raise click.BadParameter(f"{value!r} is not an ISO 4217 currency code such as EUR")
+    return code
+
+
+def _common(command: F) -> F:
+    """``--as-of``, ``--currency`` and ``--limit``, shared by both commands."""
+    command = click.option(
+        "--as-of", type=ISO_DATE, help="Value the customers at this date (default now)."
+    )(command)
+    command = click.option(
+        "--currency",
+        metavar="XXX",
+        callback=_currency,
+        help="Only customers whose orders are in this ISO 4217 currency, e.g. EUR.",
+    )(command)
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        default=DEFAULT_LIMIT,
+        show_default=True,
+        help="How many customers to list in each group.",
+    )(command)
+
+
+@click.command("clv")
+@click.option(
+    "--model",
+    type=click.Choice(MODELS),
+    default="simple",
+    show_default=True,
+    help="simple: the articles' yearly revenue × expected lifespan − acquisition cost.",
+)
+@click.option(
+    "--lifespan-years",
+    type=click.FloatRange(min=0),
+    help="Expected lifespan in years (default 1 ÷ the annual churn rate, at most 20).",
+)
+@_common
+@db_option
+@json_option
+@click.pass_context
+def clv(
+    ctx: click.Context,
+    model: str,
+    lifespan_years: float | None,
+    as_of: dt.datetime | None,
+    currency: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Customer lifetime value per currency, and the most valuable customers.
+
+    CLV = yearly revenue × expected lifespan − acquisition cost, per customer in their own
+    currency; amounts in different currencies are never added.
+    """
+    report = clv_report(
+        catalogue_from(ctx).engine,
+        as_of=as_of,
+        lifespan_years=lifespan_years,
+        currency=currency,
+        limit=limit,
+    )
+    report["model"] = model
+    if as_json:
+        echo_json(report)
+        return
+    click.echo(render_clv(report))
+
+
+@click.command("segments")
+@click.option(
+    "--lifespan-years",
+    type=click.FloatRange(min=0),
+    help="Expected lifespan for the CLV of the value tiers (default from the churn rate).",
+)
+@_common
+@db_option
+@json_option
+@click.pass_context
+def segments(
+    ctx: click.Context,
+    lifespan_years: float | None,
+    as_of: dt.datetime | None,
+    currency: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """RFM segments (Champions, Loyal, At risk, …) and value tiers by CLV, per currency."""
+    report = segments_report(
+        catalogue_from(ctx).engine,
+        as_of=as_of,
+        currency=currency,
+        lifespan_years=lifespan_years,
+        limit=limit,
+    )
+    if as_json:
+        echo_json(report)
+        return
+    click.echo(render_segments(report))
+
+
+MONEY_COLUMNS = frozenset(
+    {"clv", "yearly_revenue", "revenue", "total_revenue", "mean_yearly_revenue"}
+    | {"total_clv", "mean_clv", "median_clv", "min_clv", "max_clv"}
+)
+
+
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    """Money with thousands separators and two decimals, shares in per cent."""
+    shown = dict(row)
+    for name in MONEY_COLUMNS:
+        if isinstance(shown.get(name), int | float):
+            shown[name] = f"{shown[name]:,.2f}"
+    for name in ("share", "share_of_clv"):
+        if name in shown:
+            shown[name] = "" if shown[name] is None else f"{100 * shown[name]:.1f} %"
+    return shown
+
+
+def _lifespan_line(report: dict[str, Any]) -> str:
+    line = f"Expected lifespan {report['lifespan_years']:.2f} years ({report['lifespan_source']}"
+    churn = report["churn"]
+    if churn is not None and churn["rate"] is not None:
+        line += (
+            f"; annual churn rate {100 * churn['rate']:.1f} %: {churn['lost']} lost ÷ "
+            f"{churn['average_customers']:.1f} customers on average, {churn['definition']} "
+            "definition"
+        )
+    return line + ")"
+
+
+def _as_of(report: dict[str, Any]) -> str:
+    value = report["as_of"]
+    return str(value.date() if isinstance(value, dt.datetime) else value)
+
+
+def render_clv(report: dict[str, Any]) -> str:
+    """The CLV report as text for the terminal."""
+    lines = [
+        f"Customer lifetime value (model {report['model']}) at {_as_of(report)}",
+        _lifespan_line(report),
+        f"{report['customers']} customers with orders, "
+        f"{report['customers_without_orders']} without orders (no CLV). "
+        "Each currency apart; amounts in the currency named.",
+        "",
+    ]
+    summaries = report["currencies"]
+    if not summaries:
+        return "\n".join([*lines, "No customer has orders."])
+    rows = [_readable({**s, **s["tiers"]}) for s in summaries]
+    columns = ["currency", "customers", "total_clv", "mean_clv", "median_clv"]
+    columns += ["mean_yearly_revenue", "negative_clv", "top", "high", "standard"]
+    lines.append(table(rows, columns))
+    for summary in summaries:
+        lines += ["", f"Most valuable customers in {summary['currency']}"]
+        columns = ["customer_id", "clv", "yearly_revenue", "orders", "tenure_years", "churned"]
+        columns += ["tier", "segment"]
+        lines.append(table([_readable(row) for row in summary["top_customers"]], columns))
+    return "\n".join(lines)
+
+
+def render_segments(report: dict[str, Any]) -> str:
+    """The segments report as text for the terminal."""
+    lines = [
+        f"Value segments at {_as_of(report)}",
+        f"{report['customers']} customers with orders, "
+        f"{report['customers_without_orders']} without orders.",
+        "",
+        "RFM segments (recency, frequency, monetary scores 1–5 within each currency)",
+        table([_readable(s) for s in report["segments"]], ["segment", "customers", "share"]),
+    ]
+    if report["currencies"]:
+        lines += ["", f"Value tiers by CLV. {_lifespan_line(report)}"]
+    for currency in report["currencies"]:
+        lines += ["", f"Value tiers in {currency['currency']}"]
+        columns = ["tier", "customers", "min_clv", "max_clv", "total_clv", "share_of_clv"]
+        lines.append(table([_readable(tier) for tier in currency["tiers"]], columns))
+    return "\n".join(lines)
