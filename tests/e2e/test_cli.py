@@ -34,7 +34,18 @@ def test_help_explains_every_command(capsys: pytest.CaptureFixture[str]) -> None
     code, out, _ = run(capsys, "--help")
 
     assert code == 0
-    for command in ("db", "import", "customers", "feedback", "demo", "tour"):
+    for command in (
+        "db",
+        "import",
+        "customers",
+        "feedback",
+        "demo",
+        "tour",
+        "nps",
+        "churn",
+        "clv",
+        "segments",
+    ):
         assert f"  {command} " in out
 
 

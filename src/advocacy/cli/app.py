@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from advocacy import __version__
+from advocacy.cli.churn import churn
 from advocacy.cli.customers import customers
 from advocacy.cli.database import db
 from advocacy.cli.demo import demo, tour
@@ -36,3 +37,4 @@ cli.add_command(tour)
 cli.add_command(nps)
 cli.add_command(clv)
 cli.add_command(segments)
+cli.add_command(churn)

@@ -17,7 +17,7 @@ What each number means, as an analyst can check it by hand:
   the contract when ``churned_at`` is earlier; years are 365.25 days.
 - **Expected lifespan** is ``lifespan_years`` when given, else 1 ÷ the annual churn rate, at most
   :data:`~advocacy.metrics.clv_simple.MAX_LIFESPAN_YEARS` (when hardly anyone churns). The churn
-  rate is the company's (all currencies), computed here by :func:`_annual_churn_rate`.
+  rate is the company's (all currencies), as ``advocacy churn`` computes it.
 - **Acquisition cost** comes from the customer record, 0 when unknown
   (``acquisition_cost_known`` is then false).
 - **CLV** = yearly revenue × expected lifespan − acquisition cost; it can be negative. A customer
@@ -30,18 +30,17 @@ What each number means, as an analyst can check it by hand:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 from sqlalchemy import Engine, select
 
 from advocacy.errors import InvalidInput
+from advocacy.metrics.churn import DEFAULT_INACTIVE_DAYS, churn_rate
 from advocacy.metrics.clv_simple import (
     MAX_LIFESPAN_YEARS,
     MIN_TENURE_YEARS,
@@ -50,11 +49,12 @@ from advocacy.metrics.clv_simple import (
     expected_lifespan,
 )
 from advocacy.metrics.segments import NO_ORDERS, NO_TIER, SEGMENTS, TIERS, rfm_scores, value_tiers
+from advocacy.services.churn import load_history
 from advocacy.store.tables import Customer, Order
 
 NOT_COUNTED = ("cancelled", "returned")
 NO_CURRENCY = "XXX"  # ISO 4217: "no currency involved"
-INACTIVE_DAYS = 365
+INACTIVE_DAYS = DEFAULT_INACTIVE_DAYS
 DAYS_PER_YEAR = 365.25
 DEFAULT_LIMIT = 10
 
@@ -90,74 +90,21 @@ class ChurnEstimate:
         return asdict(self)
 
 
-def _months_before(moment: dt.datetime, months: int) -> dt.datetime:
-    index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(index, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
-def _datetimes(series: pl.Series) -> npt.NDArray[np.datetime64]:
-    return series.cast(pl.Datetime("us")).to_numpy().astype("datetime64[us]")
-
-
-def _annual_churn_rate(
-    acquired_at: pl.Series,
-    churned_at: pl.Series,
-    last_activity: pl.Series,
-    *,
-    as_of: dt.datetime,
-    inactive_days: int = INACTIVE_DAYS,
-) -> ChurnEstimate:
-    """The articles' churn rate over the 12 months before ``as_of`` (a small local estimate).
-
-    Kept here so that CLV needs nothing else; :mod:`advocacy.metrics.churn` computes the same
-    rate with more options (window lengths, activity spells) and may replace it.
-
-    Customers lost in the window ÷ the mean of the active-customer counts at the 13 month
-    boundaries ``as_of − 12 months, …, as_of``. A customer is active from ``acquired_at`` until
-    lost. Lost is the cancellation ``churned_at`` when any customer has one (contractual),
-    otherwise ``inactive_days`` after their last activity (``last_activity``: the later of the
-    acquisition and the last order). Customers with no known start are left out.
-
-    Parameters
-    ----------
-    acquired_at, churned_at, last_activity : polars.Series
-        One value per customer (nulls allowed); ``acquired_at`` falls back to the first order.
-    as_of : datetime.datetime
-        End of the window.
-    inactive_days : int
-        Days without an order after which a non-contractual customer counts as lost.
-
-    Returns
-    -------
-    ChurnEstimate
-        ``rate`` is None when no customer was active in the window.
-    """
-    contract = churned_at.null_count() < churned_at.len()
-    start = _datetimes(acquired_at)
-    if contract:
-        lost_at = _datetimes(churned_at)
-    else:
-        lost_at = _datetimes(last_activity) + np.timedelta64(inactive_days, "D")
-    known = ~np.isnat(start)
-    start, lost_at = start[known], lost_at[known]
-    gone = ~np.isnat(lost_at)
-    lost_at = np.maximum(lost_at[gone], start[gone])  # a cancellation before the start: at it
-    boundaries = np.array(
-        [_months_before(as_of, months) for months in range(12, -1, -1)], dtype="datetime64[us]"
+def _annual_churn(engine: Engine, as_of: dt.datetime) -> ChurnEstimate:
+    """The articles' churn rate over the 12 months before ``as_of``, as ``advocacy churn``
+    computes it (same definitions, same numbers)."""
+    history = load_history(engine, as_of=as_of)
+    result = churn_rate(
+        history.starts, history.ends, as_of=as_of, months=12, definition=history.definition
     )
-    started = np.searchsorted(np.sort(start), boundaries, side="right")
-    ended = np.searchsorted(np.sort(lost_at), boundaries, side="right")
-    average = float(np.mean(started - ended))
-    lost = int(ended[-1] - ended[0])
+    rate = result.churn_rate if math.isfinite(result.churn_rate) else None
     return ChurnEstimate(
-        rate=lost / average if average > 0 else None,
-        lost=lost,
-        average_customers=average,
-        definition="contract" if contract else "inactivity",
-        window_start=_months_before(as_of, 12),
-        window_end=as_of,
+        rate=rate,
+        lost=result.lost,
+        average_customers=result.average_customers,
+        definition=history.definition,
+        window_start=result.window_start,
+        window_end=result.window_end,
     )
 
 
@@ -255,7 +202,6 @@ def customer_values(
                 "other_currency_orders"
             ),
             pl.min_horizontal("acquired_at", "first_order_at").alias("start"),
-            pl.max_horizontal("acquired_at", "last_order_at").alias("last_activity"),
             (pl.col("churned_at").is_not_null() & (pl.col("churned_at") <= as_of)).alias("churned"),
             pl.col("acquisition_cost").is_not_null().alias("acquisition_cost_known"),
             pl.col("acquisition_cost").fill_null(0.0),
@@ -265,9 +211,7 @@ def customer_values(
     if lifespan_years is not None:
         lifespan, source = float(lifespan_years), "given"
     else:
-        churn = _annual_churn_rate(
-            table["start"], table["churned_at"], table["last_activity"], as_of=as_of
-        )
+        churn = _annual_churn(engine, as_of)
         if churn.rate is None or churn.rate == 0:
             lifespan, source = float(max_lifespan_years), "maximum"
         else:
