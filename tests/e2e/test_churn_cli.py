@@ -120,3 +120,13 @@ def test_churn_on_the_demo_company_gives_a_sensible_rate(
         tzinfo=None
     )
     assert all(0 <= p["survival"] <= 1 for p in report["survival"]["points"][:3])
+    cohorts = report["cohorts"]
+    assert len(cohorts) >= 12
+    assert all(cohort["retention"][0] == 1.0 for cohort in cohorts)
+    assert sum(cohort["size"] for cohort in cohorts) <= 200
+
+    code, out, _ = run(capsys, "--db", sqlite_url, "churn", "--cohorts")
+
+    assert code == 0
+    assert "Retention by acquisition month" in out
+    assert "12 m" in out

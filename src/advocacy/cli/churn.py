@@ -33,6 +33,7 @@ from advocacy.cli.options import catalogue_from, db_option, echo_json, json_opti
     show_default=True,
     help="Days without an order after which a customer is lost (inactivity definition).",
 )
+@click.option("--cohorts", is_flag=True, help="Also show retention by acquisition month.")
 @db_option
 @json_option
 @click.pass_context
@@ -42,6 +43,7 @@ def churn(
     months: int,
     definition: str | None,
     inactive_days: int,
+    cohorts: bool,
     as_json: bool,
 ) -> None:
     """Churn rate: customers lost in the window ÷ average customers over it.
@@ -62,6 +64,9 @@ def churn(
         echo_json(report)
         return
     click.echo(render_report(report))
+    if cohorts:
+        click.echo("")
+        click.echo(render_cohorts(report["cohorts"]))
 
 
 def _percent(value: float | None, digits: int = 1) -> str:
@@ -109,3 +114,23 @@ def render_report(report: dict[str, Any]) -> str:
             "those still active counted as censored)"
         )
     return "\n".join(lines)
+
+
+COHORT_AGES = (0, 1, 2, 3, 6, 9, 12, 18, 24)
+
+
+def render_cohorts(cohorts: list[dict[str, Any]]) -> str:
+    """Retention by acquisition month at a few ages, the newest cohorts last."""
+    if not cohorts:
+        return "No cohorts yet."
+    rows = []
+    for cohort in cohorts[-24:]:
+        row: dict[str, Any] = {"cohort": cohort["cohort"][:7], "customers": cohort["size"]}
+        for age in COHORT_AGES:
+            shares = cohort["retention"]
+            value = shares[age] if age < len(shares) else None
+            row[f"{age} m"] = _percent(value, 0) if value is not None else ""
+        rows.append(row)
+    return "Retention by acquisition month (share still customers after N months)\n" + table(
+        rows, list(rows[0])
+    )

@@ -36,6 +36,7 @@ from advocacy.metrics.churn import (
     add_months,
     as_instant,
     churn_rate,
+    cohort_retention,
     month_start,
     monthly_churn,
 )
@@ -188,7 +189,8 @@ def churn_report(
     ``months``, ``definition``, ``inactive_days`` (inactivity only), ``customers`` (customers or
     spells counted), ``without_start``, ``boundaries`` (active customers at each month boundary),
     ``monthly`` (the calendar months of the window, the last one up to ``as_of``) and
-    ``survival`` (Kaplan–Meier of tenure at 3, 6, 12 and 24 months, with its 95 % band).
+    ``survival`` (Kaplan–Meier of tenure at 3, 6, 12 and 24 months, with its 95 % band) and
+    ``cohorts`` (per acquisition month, the share still customers 0, 1, 2, … months later).
     """
     if as_of is None:
         as_of = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
@@ -230,4 +232,21 @@ def churn_report(
         for i in range(len(monthly))
     ]
     report["survival"] = _survival(history, end)
+    report["cohorts"] = _cohorts(history, end)
     return report
+
+
+def _cohorts(history: ChurnHistory, as_of: np.datetime64) -> list[dict[str, Any]]:
+    """Retention by acquisition month: each customer's first start and first end."""
+    matrix = cohort_retention(
+        history.starts[history.first], history.ends[history.first], as_of=as_of
+    )
+    ages = [column for column in matrix.columns if isinstance(column, int | np.integer)]
+    return [
+        {
+            "cohort": row["cohort"].date().isoformat(),
+            "size": int(row["size"]),
+            "retention": [_number(float(row[age])) for age in ages],
+        }
+        for _, row in matrix.iterrows()
+    ]
