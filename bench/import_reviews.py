@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.metadata
 import json
 import os
 import platform
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from generate_reviews import COLUMNS, ensure_reviews_csv
+from machine import cpu_model, invocation, megabytes, package_version, total_memory_bytes
 
 DEFAULT_WORKDIR = Path("/tmp/advocacy-bench")
 SAMPLE_INTERVAL_S = 0.1
@@ -286,33 +286,6 @@ def pandas_peer(label: str, code: str, csv_path: Path, db_path: Path, rows: int)
     return line
 
 
-def package_version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cpu_model() -> str:
-    try:
-        for text in Path("/proc/cpuinfo").read_text().splitlines():
-            if text.lower().startswith("model name"):
-                return text.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def total_memory_bytes() -> int | None:
-    try:
-        for text in Path("/proc/meminfo").read_text().splitlines():
-            if text.startswith("MemTotal:"):
-                return int(text.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def filesystem_of(path: Path) -> str:
     """The file-system type holding ``path`` (tmpfs makes SQLite writes look faster than disk)."""
     best, kind = "", "unknown"
@@ -348,19 +321,6 @@ def environment_facts(workdir: Path) -> dict[str, str]:
         "sqlalchemy": package_version("sqlalchemy"),
         "sqlite": sqlite3.sqlite_version,
     }
-
-
-def invocation() -> str:
-    python = Path(sys.executable)
-    try:
-        shown = str(python.relative_to(Path.cwd()))
-    except ValueError:
-        shown = str(python)
-    return shlex.join([shown, *sys.argv])
-
-
-def megabytes(value: int | None) -> str:
-    return "—" if value is None else f"{value / 1e6:,.0f}"
 
 
 def table_rows(lines: Sequence[Line]) -> list[list[str]]:

@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import importlib.metadata
 import json
 import math
 import os
@@ -60,6 +59,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from machine import cpu_model, invocation, megabytes, package_version, total_memory_bytes
 
 SAMPLE_INTERVAL_S = 0.01
 START = "2024-01-01"  # answers span two years from here
@@ -447,33 +448,6 @@ def check_same(ours: Line, peer: Line) -> None:
         ours.note += ", equal to pandas"
 
 
-def package_version(name: str) -> str:
-    try:
-        return importlib.metadata.version(name)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cpu_model() -> str:
-    try:
-        for text in Path("/proc/cpuinfo").read_text().splitlines():
-            if text.lower().startswith("model name"):
-                return text.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def total_memory_bytes() -> int | None:
-    try:
-        for text in Path("/proc/meminfo").read_text().splitlines():
-            if text.startswith("MemTotal:"):
-                return int(text.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def environment_facts() -> dict[str, str]:
     memory = total_memory_bytes()
     return {
@@ -487,19 +461,6 @@ def environment_facts() -> dict[str, str]:
         "numpy": package_version("numpy"),
         "pandas": package_version("pandas"),
     }
-
-
-def invocation() -> str:
-    python = Path(sys.executable)
-    try:
-        shown = str(python.relative_to(Path.cwd()))
-    except ValueError:
-        shown = str(python)
-    return shlex.join([shown, *sys.argv])
-
-
-def megabytes(value: int | None) -> str:
-    return "—" if value is None else f"{value / 1e6:,.0f}"
 
 
 def seconds(value: float | None) -> str:
