@@ -28,3 +28,22 @@ def test_every_error_a_user_can_cause_is_in_the_exception_tree_with_an_exit_code
         assert issubclass(error, errors.AdvocacyError)
         assert isinstance(error.exit_code, int)
         assert error.__doc__
+
+
+def test_every_metric_the_package_lists_can_be_imported() -> None:
+    import advocacy.metrics as metrics
+
+    for name in metrics.__all__:
+        assert callable(getattr(metrics, name)), name
+
+
+def test_the_command_line_starts_without_loading_pandas_or_polars() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, advocacy.cli.app; print(sorted({'pandas', 'polars'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == "[]"

@@ -11,7 +11,7 @@ import click
 from advocacy.cli.feedback import ISO_DATE
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
 from advocacy.metrics.nps_groups import PERIODS
-from advocacy.services.nps import BREAKDOWNS, nps_report
+from advocacy.services.nps import BREAKDOWNS
 
 
 def _end_of(value: dt.datetime | None) -> dt.datetime | None:
@@ -49,6 +49,8 @@ def nps(
     group with all other answers. A change is marked significant when its p-value is below
     1 − confidence. Samples under 30 answers are flagged and get the score interval.
     """
+    from advocacy.services.nps import nps_report
+
     report = nps_report(
         catalogue_from(ctx).engine, since=since, until=_end_of(until), by=by, confidence=confidence
     )

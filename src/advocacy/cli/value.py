@@ -10,7 +10,6 @@ import click
 
 from advocacy.cli.feedback import ISO_DATE
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
-from advocacy.services.value import DEFAULT_LIMIT, clv_report, segments_report
 
 MODELS = ("simple",)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,7 +38,7 @@ def _common(command: F) -> F:
     return click.option(
         "--limit",
         type=click.IntRange(min=0),
-        default=DEFAULT_LIMIT,
+        default=10,
         show_default=True,
         help="How many customers to list in each group.",
     )(command)
@@ -76,6 +75,8 @@ def clv(
     CLV = yearly revenue × expected lifespan − acquisition cost, per customer in their own
     currency; amounts in different currencies are never added.
     """
+    from advocacy.services.value import clv_report  # polars loads only when asked
+
     report = clv_report(
         catalogue_from(ctx).engine,
         as_of=as_of,
@@ -109,6 +110,8 @@ def segments(
     as_json: bool,
 ) -> None:
     """RFM segments (Champions, Loyal, At risk, …) and value tiers by CLV, per currency."""
+    from advocacy.services.value import segments_report  # polars loads only when asked
+
     report = segments_report(
         catalogue_from(ctx).engine,
         as_of=as_of,

@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from advocacy.errors import InvalidInput
 from advocacy.metrics.nps import (
@@ -86,6 +85,8 @@ def group_codes(keys: Any) -> tuple[npt.NDArray[np.integer[Any]], list[str]]:
 
     A pandas categorical is used as it is (its codes); anything else is factorised once.
     """
+    import pandas as pd  # only breakdowns need it; the command line starts without it
+
     if isinstance(keys, pd.Series) and isinstance(keys.dtype, pd.CategoricalDtype):
         keys = keys.array
     if isinstance(keys, pd.Categorical):
