@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -34,3 +37,21 @@ def test_the_revision_the_code_expects_is_the_newest_migration() -> None:
     from advocacy.store.schema import SCHEMA_REVISION, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_REVISION
+
+
+def test_a_bulk_load_rebuilds_the_indexes_it_suspended(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advocacy import open_catalogue
+    from advocacy.store import bulk
+    from tests import factories
+
+    monkeypatch.setattr(bulk, "BULK_ROWS", 1)  # any load into an empty table counts as bulk
+    catalogue = open_catalogue(sqlite_url)
+    catalogue.import_file("reviews", factories.write_csv(tmp_path / "r.csv", factories.reviews()))
+
+    with catalogue.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    catalogue.close()
+
+    assert differences == []

@@ -30,7 +30,8 @@ from advocacy.importers.readers import (
     read_batches,
 )
 from advocacy.importers.rejects import RejectsWriter
-from advocacy.importers.validation import ATTRIBUTES, validate_batch
+from advocacy.importers.validation import ATTRIBUTES, ValidBatch, validate_batch
+from advocacy.services.prefetch import prefetched
 from advocacy.store.bulk import MergeCounts, StagedImport, link_feedback
 from advocacy.store.schema import ensure_current
 from advocacy.store.tables import ImportRun
@@ -187,11 +188,14 @@ def _stage(
     refusals: _Refusals,
     progress: Progress | None,
 ) -> int:
+    def checked_batches() -> Iterator[tuple[RawBatch, ValidBatch]]:
+        for batch in batches:
+            yield batch, validate_batch(batch.frame, kind, header)
+
     rows = 0
-    for batch in batches:
+    for batch, checked in prefetched(checked_batches):
         for error, _values in batch.unreadable:
             refusals.add(error)
-        checked = validate_batch(batch.frame, kind, header)
         for error in checked.errors:
             refusals.add(error)
         staged.add(checked.frame)
@@ -226,7 +230,7 @@ def _check_and_merge(
         raise _rejection(path, refusals, rows)
     attributes_given = any(name not in {c.name for c in kind.columns} for name in header)
     counts = staged.counts(attributes_given=attributes_given)
-    staged.merge(attributes_given=attributes_given)
+    staged.merge(attributes_given=attributes_given, new_rows=counts.new)
     linked = link_feedback(connection) if kind.name in ("customers", "orders") else 0
     return counts, linked
 

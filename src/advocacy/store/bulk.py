@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    Index,
     Integer,
     MetaData,
     String,
@@ -44,6 +45,8 @@ from advocacy.store.scratch import ScratchWriter
 from advocacy.store.tables import Base
 
 STAGING_LINE = "line"
+# Loads at least this large (and at least as large as the table) rebuild secondary indexes.
+BULK_ROWS = 100_000
 # The name the scratch file of the staged rows is attached under, on SQLite.
 SCRATCH = "advocacy_scratch"
 # SQLite's page cache for the merge, in KiB when negative (as PRAGMA cache_size takes it).
@@ -317,8 +320,34 @@ class StagedImport:
             new=int(new), changed=int(changed_count), unchanged=int(total - new - changed_count)
         )
 
-    def merge(self, *, attributes_given: bool) -> None:
-        """Insert the new rows and update the changed ones; unchanged records are not touched."""
+    def merge(self, *, attributes_given: bool, new_rows: int = 0) -> None:
+        """Insert the new rows and update the changed ones; unchanged records are not touched.
+
+        On SQLite, a load of ``new_rows`` at least as large as the table (and of at least
+        :data:`BULK_ROWS`) rebuilds the table's secondary indexes after the insert instead of
+        updating them row by row: sorting once is several times quicker than a million random
+        index insertions. It all happens inside the import's transaction, so other connections
+        never see the table without its indexes. The unique key stays, as the upsert needs it.
+        """
+        suspended = self._suspend_indexes(new_rows)
+        self._upsert(attributes_given=attributes_given)
+        for index in suspended:
+            index.create(self.connection)
+
+    def _suspend_indexes(self, new_rows: int) -> list[Index]:
+        if not self._sqlite or new_rows < BULK_ROWS:
+            return []
+        stored = self.connection.scalar(select(func.max(self.target.c.id))) or 0
+        if new_rows < stored:
+            return []
+        indexes = sorted(
+            (i for i in self.target.indexes if not i.unique), key=lambda i: i.name or ""
+        )
+        for index in indexes:
+            index.drop(self.connection)
+        return indexes
+
+    def _upsert(self, *, attributes_given: bool) -> None:
         source = self._source().where(true())
         names = [c.name for c in source.selected_columns]
         dialect = sqlite if self.connection.dialect.name == "sqlite" else postgresql
