@@ -10,7 +10,9 @@ did not settle (an unusual ISO 8601 form, an unknown locale).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
@@ -23,6 +25,7 @@ ATTRIBUTES = "attributes"
 # The form SQLAlchemy stores date-times in on SQLite; PostgreSQL reads it as well.
 STORED_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"
 _ERROR = "__error__"
+_FLAG = "__failed__"
 _FAST_DATETIME_FORMATS = (
     ("%Y-%m-%d", False),
     ("%Y-%m-%dT%H:%M:%S%.f", False),
@@ -35,7 +38,7 @@ _EMAIL = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"
 _PHONE = r"^\+?[0-9 ()./-]{3,40}(?:\s*(?:ext\.?|x)\s*\d{1,6})?$"
 _URL = r"(?i)^https?://[^\s<>\"]+$"
 _NAME = r"^[a-z0-9][a-z0-9 ._&+'-]*$"
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # a regex class
 _NUMBER = r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$"
 
 
@@ -54,21 +57,57 @@ def _shown(value: pl.Expr) -> pl.Expr:
     return pl.lit("'") + cut + pl.lit("'")
 
 
-def _check(condition: pl.Expr, reason: pl.Expr | str) -> pl.Expr:
-    reason_expr = pl.lit(reason) if isinstance(reason, str) else reason
-    return pl.when(condition).then(reason_expr)
+@dataclass(frozen=True)
+class _Check:
+    """One rule of a column: where it fails, and the reason it gives there.
+
+    ``failed`` is true exactly where ``reason`` applies and is not null, so the rows to refuse are
+    found with cheap boolean expressions over the whole batch; the reasons, which build text, are
+    only worked out for the refused rows.
+    """
+
+    failed: pl.Expr
+    reason: pl.Expr
+    # When set, ``failed`` is where the column contains a character of this regex class: the
+    # flags test all such rules of a column in a single pass over its text.
+    chars: str = ""
 
 
-def _first(*checks: pl.Expr) -> pl.Expr:
-    return pl.coalesce(*checks) if len(checks) > 1 else checks[0]
+def _check(condition: pl.Expr, reason: pl.Expr | str, about: pl.Expr | None = None) -> _Check:
+    """A rule that fails where ``condition`` holds; a reason quoting ``about`` needs it not null."""
+    failed = condition.fill_null(False)
+    if about is not None:
+        failed = failed & about.is_not_null()
+    return _Check(failed, pl.lit(reason) if isinstance(reason, str) else reason)
 
 
-def _bound_checks(column: Column, text: pl.Expr, number: pl.Expr) -> list[pl.Expr]:
+def _reason(checks: list[_Check]) -> pl.Expr:
+    """The reason of the first failing check, or null."""
+    reasons = [pl.when(c.failed).then(c.reason) for c in checks]
+    if not reasons:
+        return pl.lit(None, dtype=pl.String)
+    return pl.coalesce(*reasons) if len(reasons) > 1 else reasons[0]
+
+
+def _failed(checks: list[_Check], text: pl.Expr) -> pl.Expr:
+    """Whether any of a column's checks fails; ``text`` is the column the character rules read."""
+    chars = [c.chars for c in checks if c.chars]
+    failed = [c.failed for c in checks if not c.chars]
+    if len(chars) > 1:
+        failed.append(text.str.contains(f"[{''.join(chars)}]").fill_null(False))
+    else:
+        failed += [c.failed for c in checks if c.chars]
+    if not failed:
+        return pl.lit(False)
+    return pl.any_horizontal(failed) if len(failed) > 1 else failed[0]
+
+
+def _bound_checks(column: Column, text: pl.Expr, number: pl.Expr) -> list[_Check]:
     checks = []
     if column.minimum is not None and column.maximum is not None:
         low, high = _plain(column.minimum), _plain(column.maximum)
         outside = (number < column.minimum) | (number > column.maximum)
-        checks.append(_check(outside, _shown(text) + f" is outside {low}–{high}"))
+        checks.append(_check(outside, _shown(text) + f" is outside {low}–{high}", text))
     elif column.minimum is not None:
         low = _plain(column.minimum)
         checks.append(_check(number < column.minimum, f"must be {low} or more"))
@@ -81,67 +120,79 @@ def _plain(number: float) -> str:
     return f"{number:g}"
 
 
-def _typed(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """The expression of the stored value and of the reason it is refused (null when fine)."""
+def _typed(column: Column, text: pl.Expr) -> tuple[pl.Expr, list[_Check]]:
+    """The expression of the stored value and the checks of a trimmed text column."""
     kind = column.type
-    text = raw.str.strip_chars()
-    checks: list[pl.Expr] = []
+    checks: list[_Check] = []
     if kind in (ColumnType.INTEGER, ColumnType.NUMBER):
         well_formed = text.str.contains(_NUMBER)
         number = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
         whole = kind is ColumnType.INTEGER
         noun = "a whole number" if whole else "a number"
-        checks.append(_check(~well_formed | number.is_null(), _shown(text) + f" is not {noun}"))
+        checks.append(
+            _check(~well_formed | number.is_null(), _shown(text) + f" is not {noun}", text)
+        )
         if whole:
-            checks.append(_check(number != number.floor(), _shown(text) + " is not a whole number"))
+            checks.append(
+                _check(number != number.floor(), _shown(text) + " is not a whole number", text)
+            )
         checks += _bound_checks(column, text, number)
         value = number.cast(pl.Int64, strict=False) if whole else number
-        return value, _first(*checks)
-    if kind is ColumnType.DATETIME:
-        return text, pl.lit(None, dtype=pl.String)  # settled in _datetimes, with a Python fallback
+        return value, checks
+    if kind in (ColumnType.DATETIME, ColumnType.LOCALE, ColumnType.LANGUAGE):
+        return text, checks  # settled in _datetimes and _language_tags
     if kind is ColumnType.TEXT:
         value = text
-        checks.append(_check(text.str.contains("\x00", literal=True), "contains a NUL character"))
+        nul = text.str.contains("\x00", literal=True)
+        checks.append(_Check(nul.fill_null(False), pl.lit("contains a NUL character"), r"\x00"))
     elif kind is ColumnType.ID:
         value = text
-        checks.append(_check(text.str.contains(_CONTROL), "contains control characters"))
+        control = text.str.contains(f"[{_CONTROL}]").fill_null(False)
+        checks.append(_Check(control, pl.lit("contains control characters"), _CONTROL))
     elif kind is ColumnType.NAME:
         value = text.str.to_lowercase()
-        checks.append(_check(~value.str.contains(_NAME), _shown(text) + " is not a valid name"))
+        checks.append(
+            _check(~value.str.contains(_NAME), _shown(text) + " is not a valid name", text)
+        )
     elif kind is ColumnType.CHOICE:
         value = text.str.to_lowercase()
         allowed = ", ".join(column.choices)
         checks.append(
-            _check(~value.is_in(column.choices), _shown(text) + f" is not one of {allowed}")
+            _check(~value.is_in(column.choices), _shown(text) + f" is not one of {allowed}", text)
         )
     elif kind is ColumnType.EMAIL:
         value = text
         checks.append(
-            _check(~text.str.contains(_EMAIL), _shown(text) + " is not an e-mail address")
+            _check(~text.str.contains(_EMAIL), _shown(text) + " is not an e-mail address", text)
         )
     elif kind is ColumnType.PHONE:
         value = text
-        checks.append(_check(~text.str.contains(_PHONE), _shown(text) + " is not a phone number"))
+        checks.append(
+            _check(~text.str.contains(_PHONE), _shown(text) + " is not a phone number", text)
+        )
     elif kind is ColumnType.URL:
         value = text
-        checks.append(_check(~text.str.contains(_URL), _shown(text) + " is not an http(s) URL"))
+        checks.append(
+            _check(~text.str.contains(_URL), _shown(text) + " is not an http(s) URL", text)
+        )
     elif kind is ColumnType.COUNTRY:
         value = text.str.to_uppercase()
         checks.append(
             _check(
                 ~value.is_in(sorted(countries())),
                 _shown(text) + " is not an ISO 3166 alpha-2 country code",
+                text,
             )
         )
-    elif kind is ColumnType.CURRENCY:
+    else:  # CURRENCY
         value = text.str.to_uppercase()
         checks.append(
             _check(
-                ~value.is_in(sorted(currencies())), _shown(text) + " is not an ISO 4217 currency"
+                ~value.is_in(sorted(currencies())),
+                _shown(text) + " is not an ISO 4217 currency",
+                text,
             )
         )
-    else:  # LOCALE, LANGUAGE: settled in _language_tags
-        return text, pl.lit(None, dtype=pl.String)
     if column.max_length is not None:
         length = value.str.len_chars()
         checks.append(
@@ -152,62 +203,124 @@ def _typed(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
                 + f" characters long; the most is {column.max_length:,}",
             )
         )
-    return value, _first(*checks)
+    return value, checks
 
 
-def _parse_datetimes(text: pl.Series, fmt: str, has_offset: bool) -> pl.Series:
+def _parse_datetimes(text: pl.Expr, fmt: str, has_offset: bool) -> pl.Expr:
     if has_offset:
         parsed = text.str.to_datetime(fmt, strict=False, time_zone="UTC", time_unit="us")
         return parsed.dt.replace_time_zone(None)
     return text.str.to_datetime(fmt, strict=False, time_unit="us")
 
 
-def _likeliest_first(text: pl.Series) -> list[tuple[str, bool]]:
+_USUAL_SHAPES = (
+    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), 0),
+    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?"), 1),
+    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?"), 2),
+    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z"), 4),
+)
+
+
+def _usual_shape(value: str) -> tuple[str, bool] | None:
+    """The fast form ``value`` looks written in, for the usual shapes of date-times."""
+    for shape, position in _USUAL_SHAPES:
+        if shape.fullmatch(value):
+            return _FAST_DATETIME_FORMATS[position]
+    return None
+
+
+def _likeliest_first(sample: str | None) -> list[tuple[str, bool]]:
     """The fast formats, the one the first value is written in first.
 
     A file nearly always writes every date-time the same way; trying that form first means the
     other forms only see the few values it did not settle, not the whole batch.
     """
     formats = list(_FAST_DATETIME_FORMATS)
-    sample = text.drop_nulls().head(1)
-    for position, (fmt, has_offset) in enumerate(formats):
-        if sample.len() and _parse_datetimes(sample, fmt, has_offset).is_not_null().all():
+    if sample is None:
+        return formats
+    # The usual shapes are told without asking polars (the forms are exclusive, so only how fast
+    # the batch is read depends on which goes first).
+    usual = _usual_shape(sample)
+    if usual is not None:
+        formats.remove(usual)
+        return [usual, *formats]
+    value = pl.lit(sample, dtype=pl.String)
+    fits = pl.select(
+        _parse_datetimes(value, fmt, has_offset).is_not_null().alias(str(position))
+        for position, (fmt, has_offset) in enumerate(formats)
+    ).row(0)
+    for position, fit in enumerate(fits):
+        if fit:
             formats.insert(0, formats.pop(position))
             break
     return formats
 
 
-def _datetimes(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """Parse ISO 8601 text to naive UTC date-times; the reasons for the values that fail."""
-    text = raw.str.strip_chars()
-    parsed = pl.Series(raw.name, [None] * len(raw), dtype=pl.Datetime("us"))
-    # The fast formats are exclusive (each matches the whole text), so the order they are
-    # tried in does not change the result; each is tried only on the values still unsettled.
-    for fmt, has_offset in _likeliest_first(text):
-        pending = (parsed.is_null() & text.is_not_null()).arg_true()
-        if pending.len() == 0:
+def _first_value(frame: pl.DataFrame, name: str, header: list[str]) -> str | None:
+    """The first non-empty value of ``name``, trimmed, in a row that is not blank."""
+    raw = frame[name]
+    for position in range(raw.len()):
+        value = raw[position]
+        if value is None or value == "":
+            continue
+        if not (value[0].isspace() or value[-1].isspace()):
+            # No white space (by Python's wider definition) to trim, and a row with a
+            # non-empty cell is not blank.
+            return str(value)
+        break
+    # White space to trim: let polars trim and judge blank rows, as the whole batch does.
+    blank = pl.all_horizontal(pl.col(n).str.strip_chars().fill_null("") == "" for n in header)
+    text = pl.col(name).replace("", None).str.strip_chars()
+    first = (
+        frame.lazy().filter(~blank).select(text.drop_nulls().first()).collect(engine=_ENGINE).item()
+    )
+    return None if first is None else str(first)
+
+
+def _quick_form(
+    sample: str | None, formats: list[tuple[str, bool]]
+) -> tuple[tuple[str, bool], list[tuple[str, bool]]]:
+    """The form the whole batch is read with, and the forms for the values it leaves.
+
+    That is the likeliest form; but an offset that is "Z" is read much faster as a literal Z: the
+    same instant where it reads one, and the offset form still tries the values it leaves.
+    """
+    fmt, has_offset = formats[0]
+    if has_offset and fmt.endswith("%#z") and sample is not None and sample.endswith("Z"):
+        return (fmt.removesuffix("%#z") + "Z", False), formats
+    return formats[0], formats[1:]
+
+
+def _datetimes(text: pl.Series, formats: list[tuple[str, bool]]) -> tuple[pl.Series, pl.Series]:
+    """Read the date-times the quick form left: the other fast forms, then Python.
+
+    The result is every value of ``text`` parsed (null where it is none), and the reason for each
+    value that is no date-time.
+    """
+    # The fast formats are exclusive (each matches the whole text), so the order they are tried
+    # in does not change the result: the form of the first value left goes first, and each form
+    # only sees the values the forms before it left.
+    first = _usual_shape(text[0])
+    if first in formats:
+        formats = [first, *(form for form in formats if form != first)]
+    parsed = pl.Series(text.name, [None] * text.len(), dtype=pl.Datetime("us"))
+    left = pl.int_range(0, text.len(), eager=True)
+    for form in formats:
+        tried = pl.select(_parse_datetimes(pl.lit(text.gather(left)), *form)).to_series()
+        parsed = parsed.scatter(left, tried)
+        left = left.filter(tried.is_null())
+        if left.len() == 0:
             break
-        if pending.len() == len(text):
-            parsed = _parse_datetimes(text, fmt, has_offset).alias(raw.name)
-        else:
-            parsed = parsed.scatter(
-                pending, _parse_datetimes(text.gather(pending), fmt, has_offset)
-            )
-    unsettled = text.is_not_null() & parsed.is_null()
-    reasons = pl.Series(raw.name, [None] * len(raw), dtype=pl.String)
-    if unsettled.any():
+    reasons = pl.Series(text.name, [None] * text.len(), dtype=pl.String)
+    if left.len():
         values: list[dt.datetime | None] = []
         problems: list[str | None] = []
-        for value, is_parsed in zip(text, parsed.is_not_null(), strict=True):
-            if value is None or is_parsed:
-                values.append(None)
-                problems.append(None)
-                continue
+        for value in text.gather(left):
             stamp = _python_iso(value)
             values.append(stamp)
             problems.append(None if stamp else f"{_quoted(value)} is not an ISO 8601 date or time")
-        parsed = parsed.fill_null(pl.Series(values, dtype=pl.Datetime("us")))
-        reasons = pl.Series(raw.name, problems, dtype=pl.String)
+        parsed = parsed.scatter(left, pl.Series(values, dtype=pl.Datetime("us")))
+        reasons = reasons.scatter(left, pl.Series(problems, dtype=pl.String))
     return parsed, reasons
 
 
@@ -225,132 +338,264 @@ def _quoted(value: str) -> str:
     return "'" + (value if len(value) <= 40 else value[:37] + "...") + "'"
 
 
-def _language_tags(raw: pl.Series, column: Column) -> tuple[pl.Series, pl.Series]:
-    text = raw.str.strip_chars()
-    mapping = {value: normalise_language_tag(value) for value in text.drop_nulls().unique()}
-    values = text.replace_strict(mapping, default=None, return_dtype=pl.String)
-    noun = (
-        "a locale such as es-ES"
-        if column.type is ColumnType.LOCALE
-        else "a language code such as es"
+# normalise_language_tag is pure: its answers are kept across batches (a file holds few tags).
+_LANGUAGE_TAGS: dict[str, str | None] = {}
+_LANGUAGE_TAGS_KEPT = 10_000
+
+
+def _language_mapping(raw: pl.Series) -> dict[str, str | None]:
+    """The tag of every trimmed value of ``raw``."""
+    unique = pl.col(raw.name).drop_nulls().unique().str.strip_chars().unique()
+    values = raw.to_frame().lazy().select(unique).collect(engine=_ENGINE).to_series().to_list()
+    if len(_LANGUAGE_TAGS) + len(values) > _LANGUAGE_TAGS_KEPT:
+        _LANGUAGE_TAGS.clear()
+    mapping: dict[str, str | None] = {}
+    for value in values:
+        try:
+            mapping[value] = _LANGUAGE_TAGS[value]
+        except KeyError:
+            mapping[value] = _LANGUAGE_TAGS[value] = normalise_language_tag(value)
+    return mapping
+
+
+def _trimmed(name: str) -> str:
+    return f"__text__{name}"
+
+
+def _value(target: str) -> str:
+    return f"__value__{target}"
+
+
+def _settled(name: str) -> str:
+    return f"__settled__{name}"
+
+
+_BAD = "__bad__"
+_BLANK = "__blank__"
+# The batches are small: the in-memory engine runs their plans faster than the streaming one.
+_ENGINE: Literal["in-memory"] = "in-memory"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What checks a batch of one kind with one header: the same for every batch of a file."""
+
+    present: list[Column]
+    extras: list[str]
+    trimmed: list[pl.Expr]
+    blank: pl.Expr
+    values: dict[str, pl.Expr]  # by column name; date-times and language tags are per batch
+    # Every column's rules, in the order they take precedence: the first that fails is reported.
+    checks: dict[str, list[_Check]]
+    later: dict[str, list[_Check]]  # rules on typed values, checked once the values are known
+    cross: list[tuple[str, _Check]]
+    flags: list[pl.Expr]
+    finish: list[pl.Expr]
+
+    def bad(self, settled: list[_Check]) -> pl.Expr:
+        """Whether a row breaks any rule, from the flags of the columns' own rules."""
+        rows = [pl.col(f"{_FLAG}{name}") for name, rules in self.checks.items() if rules]
+        rows += [c.failed for rules in self.later.values() for c in rules]
+        rows += [c.failed for c in settled] + [c.failed for _, c in self.cross]
+        return pl.any_horizontal(rows).alias(_BAD)
+
+
+_PLANS: dict[tuple[int, tuple[str, ...]], tuple[ImportKind, _Plan]] = {}
+
+
+def _plan(kind: ImportKind, header: list[str]) -> _Plan:
+    key = (id(kind), tuple(header))
+    cached = _PLANS.get(key)
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    plan = _build_plan(kind, header)
+    _PLANS[key] = (kind, plan)
+    return plan
+
+
+def _build_plan(kind: ImportKind, header: list[str]) -> _Plan:
+    present = [c for c in kind.columns if c.name in header]
+    known = {c.name for c in kind.columns}
+    extras = sorted(name for name in header if name not in known)
+    checks: dict[str, list[_Check]] = {}
+    later: dict[str, list[_Check]] = {}
+    values: dict[str, pl.Expr] = {}
+    for column in present:
+        text = pl.col(_trimmed(column.name))
+        value, typed = _typed(column, text)
+        if column.required:
+            typed.insert(0, _check(text.is_null() | (text == ""), "is required"))
+        if column.type in (ColumnType.LOCALE, ColumnType.LANGUAGE):
+            noun = (
+                "a locale such as es-ES"
+                if column.type is ColumnType.LOCALE
+                else "a language code such as es"
+            )
+            unknown = text.is_not_null() & pl.col(_value(column.target)).is_null()
+            later[column.name] = [_check(unknown, _shown(text) + f" is not {noun}")]
+        elif column.type is not ColumnType.DATETIME:
+            values[column.name] = value.alias(_value(column.target))
+        checks[column.name] = typed
+    for name in header:  # bytes that were not UTF-8 arrive as U+FFFD
+        bad_text = pl.col(_trimmed(name)).str.contains("\ufffd", literal=True).fill_null(False)
+        reason = pl.lit("is not valid UTF-8 text: save the file as UTF-8")
+        checks[name] = [_Check(bad_text, reason, r"\x{FFFD}"), *checks.get(name, [])]
+    # A row whose cells are all empty is a blank line, not a record.
+    filled = [(pl.col(_trimmed(name)).str.len_bytes() > 0).fill_null(False) for name in header]
+    return _Plan(
+        present=present,
+        extras=extras,
+        trimmed=[
+            pl.col(name).replace("", None).str.strip_chars().alias(_trimmed(name))
+            for name in header
+        ],
+        blank=(~pl.any_horizontal(filled)).alias(_BLANK),
+        values=values,
+        checks=checks,
+        later=later,
+        cross=_cross_checks(kind, present),
+        flags=[
+            _failed(rules, pl.col(_trimmed(name))).alias(f"{_FLAG}{name}")
+            for name, rules in checks.items()
+            if rules
+        ],
+        finish=_finish(kind, present, extras),
     )
-    given = pl.DataFrame({"text": text, "value": values})
-    unknown = pl.col("text").is_not_null() & pl.col("value").is_null()
-    reasons = given.select(
-        pl.when(unknown).then(_shown(pl.col("text")) + f" is not {noun}").alias(raw.name)
-    ).to_series()
-    return values, reasons
 
 
 def validate_batch(frame: pl.DataFrame, kind: ImportKind, header: list[str]) -> ValidBatch:
     """Check every row of ``frame`` against ``kind``; typed good rows and the bad rows' reasons."""
-    present = [c for c in kind.columns if c.name in header]
-    known = {c.name for c in kind.columns}
-    extras = sorted(name for name in header if name not in known)
-    for name in header:
-        if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    # A row whose cells are all empty is a blank line, not a record.
-    blank = pl.all_horizontal(pl.col(name).str.strip_chars().fill_null("") == "" for name in header)
-    frame = frame.filter(~blank)
-
-    values: dict[str, pl.Expr] = {}
-    errors: dict[str, pl.Expr] = {}
-    for column in present:
-        raw = pl.col(column.name)
-        value, error = _typed(column, raw.replace("", None))
-        missing = raw.str.strip_chars().replace("", None).is_null()
-        if column.required:
-            error = pl.when(missing).then(pl.lit("is required")).otherwise(error)
-        values[column.target] = value.alias(column.target)
-        errors[column.name] = error.alias(f"{_ERROR}{column.name}")
-    for name in header:  # bytes that were not UTF-8 arrive as U+FFFD
-        bad_text = pl.col(name).str.contains("\ufffd", literal=True).fill_null(False)
-        reason = "is not valid UTF-8 text: save the file as UTF-8"
-        previous = errors.get(name, pl.lit(None, dtype=pl.String))
-        errors[name] = (
-            pl.when(bad_text).then(pl.lit(reason)).otherwise(previous).alias(f"{_ERROR}{name}")
+    plan = _plan(kind, header)
+    missing_columns = [name for name in header if name not in frame.columns]
+    if missing_columns:
+        frame = frame.with_columns(
+            pl.lit(None, dtype=pl.String).alias(name) for name in missing_columns
         )
 
-    checked = frame.select(
-        pl.col(LINE), *values.values(), *errors.values(), *(pl.col(name) for name in extras)
+    # One plan checks the whole batch: trimmed text, typed values, whether each row is bad; the
+    # rules' conditions are cheap, and only the refused rows have their reasons written out.
+    values = []
+    formats: dict[str, list[tuple[str, bool]]] = {}
+    pending: list[pl.Expr] = []
+    for column in plan.present:
+        text = pl.col(_trimmed(column.name))
+        target = _value(column.target)
+        if column.type is ColumnType.DATETIME:
+            sample = _first_value(frame, column.name, header)
+            quick, formats[column.name] = _quick_form(sample, _likeliest_first(sample))
+            values.append(_parse_datetimes(text, *quick).alias(target))
+            unread = pl.col(target).is_null() & text.is_not_null() & ~pl.col(_BLANK)
+            pending.append(unread.alias(_pending(column.name)))
+        elif column.type in (ColumnType.LOCALE, ColumnType.LANGUAGE):
+            mapping = _language_mapping(frame[column.name])
+            tags = text.replace_strict(mapping, default=None, return_dtype=pl.String)
+            values.append(tags.alias(target))
+        else:
+            values.append(plan.values[column.name])
+    checked = (
+        frame.lazy()
+        .with_columns(plan.trimmed)
+        .with_columns(*values, *plan.flags, plan.blank)
+        .with_columns(plan.bad([]), *pending)
+        .collect(engine=_ENGINE)
     )
-    checked = _settle_in_python(checked, present)
-    checked = _cross_checks(checked, kind, present)
-    error_columns = [name for name in checked.columns if name.startswith(_ERROR)]
-    is_bad = (
-        pl.any_horizontal(pl.col(name).is_not_null() for name in error_columns)
-        if error_columns
-        else pl.lit(False)
+
+    # Date-times the first fast format did not read: the other formats, then Python.
+    settled: dict[str, _Check] = {}
+    patched: list[pl.Series] = []
+    again = False  # whether the rows' verdicts must be worked out again
+    for column in plan.present:
+        if column.type is not ColumnType.DATETIME:
+            continue
+        rows = checked[_pending(column.name)].arg_true()
+        if rows.len() == 0:
+            continue
+        target = _value(column.target)
+        parsed, reasons = _datetimes(
+            checked[_trimmed(column.name)].gather(rows), formats[column.name]
+        )
+        patched.append(checked[target].scatter(rows, parsed))
+        if reasons.null_count() < reasons.len():
+            unsettled = pl.Series(_settled(column.name), [None] * checked.height, dtype=pl.String)
+            patched.append(unsettled.scatter(rows, reasons))
+            named = pl.col(_settled(column.name))
+            settled[column.name] = _Check(named.is_not_null(), named)
+            again = True
+        # The checks between columns read the date-times just settled.
+        again = again or any(target in c.failed.meta.root_names() for _, c in plan.cross)
+    if patched:
+        checked = checked.with_columns(patched)
+    if again:
+        bad_rows = plan.bad(list(settled.values()))
+        checked = checked.lazy().with_columns(bad_rows).collect(engine=_ENGINE)
+
+    is_bad, blank = checked[_BAD], checked[_BLANK]
+    if not (is_bad.any() or blank.any()):
+        good = checked.lazy().select(plan.finish).collect(engine=_ENGINE)
+        return ValidBatch(good, [], checked[LINE].clear())
+    sorted_out = checked.lazy().with_columns(
+        (pl.col(_BAD) & ~pl.col(_BLANK)).alias(_BAD), (pl.col(_BAD) | pl.col(_BLANK)).alias(_BLANK)
     )
-    checked = checked.with_columns(is_bad.alias("__bad__"))
-    bad = checked.filter(pl.col("__bad__"))
+    good = sorted_out.filter(~pl.col(_BLANK)).select(plan.finish).collect(engine=_ENGINE)
+    bad = sorted_out.filter(pl.col(_BAD)).collect(engine=_ENGINE)
+    rules = {name: list(rules) for name, rules in plan.checks.items()}
+    for name, extra in plan.later.items():
+        rules[name] += extra
+    for name, check in settled.items():
+        rules[name].append(check)
+    for name, check in plan.cross:
+        rules[name].append(check)
+    error_columns = [f"{_ERROR}{name}" for name in rules]
+    written = bad.select(
+        pl.col(LINE), *(_reason(list_).alias(f"{_ERROR}{name}") for name, list_ in rules.items())
+    )
     row_errors = [
         RowError(row[LINE], name.removeprefix(_ERROR), row[name])
-        for row in bad.select(LINE, *error_columns).iter_rows(named=True)
+        for row in written.iter_rows(named=True)
         for name in error_columns
         if row[name] is not None
     ]
-    good = checked.filter(~pl.col("__bad__"))
-    good = _finish(good, kind, present, extras)
     return ValidBatch(good, row_errors, bad[LINE])
 
 
-def _settle_in_python(frame: pl.DataFrame, present: list[Column]) -> pl.DataFrame:
-    for column in present:
-        if column.type is ColumnType.DATETIME:
-            parsed, reasons = _datetimes(frame[column.target])
-        elif column.type in (ColumnType.LOCALE, ColumnType.LANGUAGE):
-            parsed, reasons = _language_tags(frame[column.target], column)
-        else:
-            continue
-        error_name = f"{_ERROR}{column.name}"
-        frame = frame.with_columns(
-            parsed.alias(column.target),
-            pl.coalesce(frame[error_name], reasons).alias(error_name),
-        )
-    return frame
+def _pending(name: str) -> str:
+    return f"__pending__{name}"
 
 
-def _cross_checks(frame: pl.DataFrame, kind: ImportKind, present: list[Column]) -> pl.DataFrame:
+def _cross_checks(kind: ImportKind, present: list[Column]) -> list[tuple[str, _Check]]:
+    """The checks between columns, on the typed values, with the column each reports on."""
     targets = {c.target: c.name for c in present}
+    checks: list[tuple[str, _Check]] = []
 
     def after(later: str, earlier: str) -> None:
-        nonlocal frame
         if later in targets and earlier in targets:
-            name = f"{_ERROR}{targets[later]}"
-            wrong = pl.col(later) < pl.col(earlier)
-            reason = f"is before {targets[earlier]}"
-            frame = frame.with_columns(
-                pl.coalesce(pl.col(name), pl.when(wrong).then(pl.lit(reason))).alias(name)
-            )
+            wrong = pl.col(_value(later)) < pl.col(_value(earlier))
+            checks.append((targets[later], _check(wrong, f"is before {targets[earlier]}")))
 
     after("delivered_at", "ordered_at")
     after("churned_at", "acquired_at")
     after("closed_at", "occurred_at")
     if "rating" in targets and kind.rating_scale is None:
-        scale = pl.col("rating_scale") if "rating_scale" in targets else pl.lit(5.0)
-        name = f"{_ERROR}{targets['rating']}"
-        wrong = pl.col("rating") > scale.fill_null(5.0)
+        rating = pl.col(_value("rating"))
+        scale = pl.col(_value("rating_scale")) if "rating_scale" in targets else pl.lit(5.0)
+        wrong = rating > scale.fill_null(5.0)
         reason = (
             pl.lit("")
-            + pl.col("rating").cast(pl.String)
+            + rating.cast(pl.String)
             + " is above the rating scale of "
             + scale.fill_null(5.0).cast(pl.String)
         )
-        frame = frame.with_columns(
-            pl.coalesce(pl.col(name), pl.when(wrong).then(reason)).alias(name)
-        )
-    return frame
+        checks.append((targets["rating"], _check(wrong, reason, rating)))
+    return checks
 
 
-def _finish(
-    frame: pl.DataFrame, kind: ImportKind, present: list[Column], extras: list[str]
-) -> pl.DataFrame:
+def _finish(kind: ImportKind, present: list[Column], extras: list[str]) -> list[pl.Expr]:
     """The good rows as the loader stores them: date-times as text, attributes as JSON."""
     columns: list[pl.Expr] = [pl.col(LINE)]
     for column in present:
-        expr = pl.col(column.target)
+        expr = pl.col(_value(column.target))
         if column.type is ColumnType.DATETIME:
             expr = expr.dt.to_string(STORED_DATETIME)
         columns.append(expr.alias(column.target))
@@ -359,7 +604,7 @@ def _finish(
         if kind.rating_scale is not None:
             scale = pl.lit(float(kind.rating_scale))
         elif "rating_scale" in targets:
-            scale = pl.col("rating_scale").fill_null(5.0)
+            scale = pl.col(_value("rating_scale")).fill_null(5.0)
         else:
             scale = pl.lit(5.0)
         if "rating_scale" not in targets or kind.rating_scale is not None:
@@ -368,10 +613,11 @@ def _finish(
             columns[[c.target for c in present].index("rating_scale") + 1] = scale.alias(
                 "rating_scale"
             )
-        columns.append((pl.col("rating").cast(pl.Float64) / scale).alias("rating_normalized"))
+        rating = pl.col(_value("rating")).cast(pl.Float64)
+        columns.append((rating / scale).alias("rating_normalized"))
     if extras:
         columns.append(attributes_json(extras).alias(ATTRIBUTES))
-    return frame.select(columns)
+    return columns
 
 
 def attributes_json(names: list[str]) -> pl.Expr:
