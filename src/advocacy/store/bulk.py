@@ -50,7 +50,7 @@ BULK_ROWS = 100_000
 # The name the scratch file of the staged rows is attached under, on SQLite.
 SCRATCH = "advocacy_scratch"
 # SQLite's page cache for the merge, in KiB when negative (as PRAGMA cache_size takes it).
-MERGE_CACHE_SIZE = -32 * 1024
+MERGE_CACHE_SIZE = -16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
