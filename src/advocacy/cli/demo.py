@@ -106,6 +106,11 @@ after `make demo`, run `source .venv/bin/activate` first):
                                                   Spanish-speaking detractors
   advocacy feedback list --search "late"          everything that mentions a late delivery
   advocacy customers show {customer:<24}one customer: profile, orders, feedback
+  advocacy nps --by quarter                       NPS with its margin of error, quarter by quarter
+  advocacy nps --by country                       each country against the rest, with p-values
+  advocacy churn --cohorts                        churn rate, monthly churn, retention by cohort
+  advocacy clv                                    lifetime value per customer, per currency
+  advocacy segments                               RFM segments and value tiers
   advocacy import reviews FILE.csv                your own data (CSV, JSON Lines, Excel, Parquet)
 
 In Python:  from advocacy import open_catalogue; open_catalogue().feedback(kind="nps")
