@@ -44,8 +44,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import report
 from generate_reviews import COLUMNS, ensure_reviews_csv
-from machine import cpu_model, invocation, megabytes, package_version, total_memory_bytes
+from report import cpu_model, invocation, megabytes, package_version, total_memory_bytes
 
 DEFAULT_WORKDIR = Path("/tmp/advocacy-bench")
 SAMPLE_INTERVAL_S = 0.1
@@ -345,28 +346,11 @@ HEADERS = ["run", "rows", "wall s", "rows/s", "peak RSS MB", "db MB", "result"]
 
 
 def text_table(lines: Sequence[Line]) -> str:
-    rows = [HEADERS, *table_rows(lines)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS) - 1)]
-    rendered = []
-    for index, row in enumerate(rows):
-        cells = [
-            cell.ljust(width) if col == 0 else cell.rjust(width)
-            for col, (cell, width) in enumerate(zip(row, widths, strict=False))
-        ]
-        rendered.append("  ".join([*cells, row[-1]]))
-        if index == 0:
-            rendered.append("  ".join("-" * width for width in [*widths, len(HEADERS[-1])]))
-    return "\n".join(rendered)
+    return report.text_table(HEADERS, table_rows(lines))
 
 
 def markdown_table(lines: Sequence[Line]) -> str:
-    header = "| " + " | ".join(HEADERS) + " |"
-    align = "|---|" + "---:|" * (len(HEADERS) - 2) + "---|"
-    body = [
-        "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
-        for row in table_rows(lines)
-    ]
-    return "\n".join([header, align, *body])
+    return report.markdown_table(HEADERS, table_rows(lines))
 
 
 def ratio(numerator: float | None, denominator: float | None) -> str | None:

@@ -60,7 +60,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from machine import cpu_model, invocation, megabytes, package_version, total_memory_bytes
+import report
+from report import cpu_model, invocation, megabytes, package_version, total_memory_bytes
 
 SAMPLE_INTERVAL_S = 0.01
 START = "2024-01-01"  # answers span two years from here
@@ -515,28 +516,11 @@ def table_rows(lines: Sequence[Line]) -> list[list[str]]:
 
 
 def text_table(lines: Sequence[Line]) -> str:
-    rows = [HEADERS, *table_rows(lines)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS) - 1)]
-    rendered = []
-    for index, row in enumerate(rows):
-        cells = [
-            cell.ljust(width) if col == 0 else cell.rjust(width)
-            for col, (cell, width) in enumerate(zip(row, widths, strict=False))
-        ]
-        rendered.append("  ".join([*cells, row[-1]]))
-        if index == 0:
-            rendered.append("  ".join("-" * width for width in [*widths, len(HEADERS[-1])]))
-    return "\n".join(rendered)
+    return report.text_table(HEADERS, table_rows(lines))
 
 
 def markdown_table(lines: Sequence[Line]) -> str:
-    header = "| " + " | ".join(HEADERS) + " |"
-    align = "|---|" + "---:|" * (len(HEADERS) - 2) + "---|"
-    body = [
-        "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
-        for row in table_rows(lines)
-    ]
-    return "\n".join([header, align, *body])
+    return report.markdown_table(HEADERS, table_rows(lines))
 
 
 def verdicts(lines: Sequence[Line]) -> list[str]:

@@ -1,4 +1,4 @@
-"""What every benchmark reports about where and how it ran: machine, versions, command."""
+"""What every benchmark reports: the machine, versions and command, and its tables."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import importlib.metadata
 import platform
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -48,3 +49,27 @@ def invocation() -> str:
 
 def megabytes(value: int | None) -> str:
     return "—" if value is None else f"{value / 1e6:,.0f}"
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned for a terminal: the first left, numbers right, the last as it comes."""
+    table = [list(headers), *(list(row) for row in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers) - 1)]
+    rendered = []
+    for index, row in enumerate(table):
+        cells = [
+            cell.ljust(width) if col == 0 else cell.rjust(width)
+            for col, (cell, width) in enumerate(zip(row, widths, strict=False))
+        ]
+        rendered.append("  ".join([*cells, row[-1]]))
+        if index == 0:
+            rendered.append("  ".join("-" * width for width in [*widths, len(headers[-1])]))
+    return "\n".join(rendered)
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table: the first and last columns left-aligned, the numbers between right."""
+    header = "| " + " | ".join(headers) + " |"
+    align = "|---|" + "---:|" * (len(headers) - 2) + "---|"
+    body = ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join([header, align, *body])
