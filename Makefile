@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test venv lint typecheck pytest bench clean
+.PHONY: demo test test-data venv lint typecheck pytest bench clean
 
 $(BIN)/advocacy: pyproject.toml requirements.lock
 	@command -v uv >/dev/null || $(PYTHON) -m pip install --quiet uv
@@ -21,8 +21,18 @@ demo: venv
 	$(BIN)/advocacy demo --replace
 	$(BIN)/advocacy tour
 
+## The published CDNOW data of the CLV golden tests ships inside the lifetimes 0.11.3 wheel.
+## The wheel is downloaded once and read as a zip, never installed (lifetimes needs pandas<3).
+TEST_DATA := .cache/test-data
+LIFETIMES_WHEEL := $(TEST_DATA)/Lifetimes-0.11.3-py3-none-any.whl
+
+test-data: $(LIFETIMES_WHEEL)
+
+$(LIFETIMES_WHEEL):
+	python3 -m pip download --quiet --no-deps --only-binary=:all: lifetimes==0.11.3 -d $(TEST_DATA)
+
 ## Lint, type-check and run the whole suite on SQLite and a throwaway PostgreSQL.
-test: venv
+test: venv test-data
 	bash scripts/ensure-system-packages.sh
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
