@@ -9,8 +9,6 @@ did not settle (an unusual ISO 8601 form, an unknown locale).
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +16,12 @@ import polars as pl
 
 from advocacy.errors import RowError
 from advocacy.importers.codes import countries, currencies, normalise_language_tag
+from advocacy.importers.datetimes import (
+    likeliest_first,
+    parse_with,
+    quick_form,
+    settle_leftovers,
+)
 from advocacy.importers.formats import Column, ColumnType, ImportKind
 from advocacy.importers.readers import LINE
 
@@ -26,14 +30,6 @@ ATTRIBUTES = "attributes"
 STORED_DATETIME = "%Y-%m-%d %H:%M:%S%.6f"
 _ERROR = "__error__"
 _FLAG = "__failed__"
-_FAST_DATETIME_FORMATS = (
-    ("%Y-%m-%d", False),
-    ("%Y-%m-%dT%H:%M:%S%.f", False),
-    ("%Y-%m-%d %H:%M:%S%.f", False),
-    ("%Y-%m-%dT%H:%M", False),
-    ("%Y-%m-%dT%H:%M:%S%.f%#z", True),
-    ("%Y-%m-%d %H:%M:%S%.f%#z", True),
-)
 _EMAIL = r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"
 _PHONE = r"^\+?[0-9 ()./-]{3,40}(?:\s*(?:ext\.?|x)\s*\d{1,6})?$"
 _URL = r"(?i)^https?://[^\s<>\"]+$"
@@ -140,7 +136,7 @@ def _typed(column: Column, text: pl.Expr) -> tuple[pl.Expr, list[_Check]]:
         value = number.cast(pl.Int64, strict=False) if whole else number
         return value, checks
     if kind in (ColumnType.DATETIME, ColumnType.LOCALE, ColumnType.LANGUAGE):
-        return text, checks  # settled in _datetimes and _language_tags
+        return text, checks  # settled in settle_leftovers and _language_tags
     if kind is ColumnType.TEXT:
         value = text
         nul = text.str.contains("\x00", literal=True)
@@ -206,56 +202,6 @@ def _typed(column: Column, text: pl.Expr) -> tuple[pl.Expr, list[_Check]]:
     return value, checks
 
 
-def _parse_datetimes(text: pl.Expr, fmt: str, has_offset: bool) -> pl.Expr:
-    if has_offset:
-        parsed = text.str.to_datetime(fmt, strict=False, time_zone="UTC", time_unit="us")
-        return parsed.dt.replace_time_zone(None)
-    return text.str.to_datetime(fmt, strict=False, time_unit="us")
-
-
-_USUAL_SHAPES = (
-    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), 0),
-    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?"), 1),
-    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?"), 2),
-    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z"), 4),
-)
-
-
-def _usual_shape(value: str) -> tuple[str, bool] | None:
-    """The fast form ``value`` looks written in, for the usual shapes of date-times."""
-    for shape, position in _USUAL_SHAPES:
-        if shape.fullmatch(value):
-            return _FAST_DATETIME_FORMATS[position]
-    return None
-
-
-def _likeliest_first(sample: str | None) -> list[tuple[str, bool]]:
-    """The fast formats, the one the first value is written in first.
-
-    A file nearly always writes every date-time the same way; trying that form first means the
-    other forms only see the few values it did not settle, not the whole batch.
-    """
-    formats = list(_FAST_DATETIME_FORMATS)
-    if sample is None:
-        return formats
-    # The usual shapes are told without asking polars (the forms are exclusive, so only how fast
-    # the batch is read depends on which goes first).
-    usual = _usual_shape(sample)
-    if usual is not None:
-        formats.remove(usual)
-        return [usual, *formats]
-    value = pl.lit(sample, dtype=pl.String)
-    fits = pl.select(
-        _parse_datetimes(value, fmt, has_offset).is_not_null().alias(str(position))
-        for position, (fmt, has_offset) in enumerate(formats)
-    ).row(0)
-    for position, fit in enumerate(fits):
-        if fit:
-            formats.insert(0, formats.pop(position))
-            break
-    return formats
-
-
 def _first_value(frame: pl.DataFrame, name: str, header: list[str]) -> str | None:
     """The first non-empty value of ``name``, trimmed, in a row that is not blank."""
     raw = frame[name]
@@ -275,67 +221,6 @@ def _first_value(frame: pl.DataFrame, name: str, header: list[str]) -> str | Non
         frame.lazy().filter(~blank).select(text.drop_nulls().first()).collect(engine=_ENGINE).item()
     )
     return None if first is None else str(first)
-
-
-def _quick_form(
-    sample: str | None, formats: list[tuple[str, bool]]
-) -> tuple[tuple[str, bool], list[tuple[str, bool]]]:
-    """The form the whole batch is read with, and the forms for the values it leaves.
-
-    That is the likeliest form; but an offset that is "Z" is read much faster as a literal Z: the
-    same instant where it reads one, and the offset form still tries the values it leaves.
-    """
-    fmt, has_offset = formats[0]
-    if has_offset and fmt.endswith("%#z") and sample is not None and sample.endswith("Z"):
-        return (fmt.removesuffix("%#z") + "Z", False), formats
-    return formats[0], formats[1:]
-
-
-def _datetimes(text: pl.Series, formats: list[tuple[str, bool]]) -> tuple[pl.Series, pl.Series]:
-    """Read the date-times the quick form left: the other fast forms, then Python.
-
-    The result is every value of ``text`` parsed (null where it is none), and the reason for each
-    value that is no date-time.
-    """
-    # The fast formats are exclusive (each matches the whole text), so the order they are tried
-    # in does not change the result: the form of the first value left goes first, and each form
-    # only sees the values the forms before it left.
-    first = _usual_shape(text[0])
-    if first in formats:
-        formats = [first, *(form for form in formats if form != first)]
-    parsed = pl.Series(text.name, [None] * text.len(), dtype=pl.Datetime("us"))
-    left = pl.int_range(0, text.len(), eager=True)
-    for form in formats:
-        tried = pl.select(_parse_datetimes(pl.lit(text.gather(left)), *form)).to_series()
-        parsed = parsed.scatter(left, tried)
-        left = left.filter(tried.is_null())
-        if left.len() == 0:
-            break
-    reasons = pl.Series(text.name, [None] * text.len(), dtype=pl.String)
-    if left.len():
-        values: list[dt.datetime | None] = []
-        problems: list[str | None] = []
-        for value in text.gather(left):
-            stamp = _python_iso(value)
-            values.append(stamp)
-            problems.append(None if stamp else f"{_quoted(value)} is not an ISO 8601 date or time")
-        parsed = parsed.scatter(left, pl.Series(values, dtype=pl.Datetime("us")))
-        reasons = reasons.scatter(left, pl.Series(problems, dtype=pl.String))
-    return parsed, reasons
-
-
-def _python_iso(value: str) -> dt.datetime | None:
-    try:
-        stamp = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
-    return stamp
-
-
-def _quoted(value: str) -> str:
-    return "'" + (value if len(value) <= 40 else value[:37] + "...") + "'"
 
 
 # normalise_language_tag is pure: its answers are kept across batches (a file holds few tags).
@@ -484,8 +369,8 @@ def validate_batch(frame: pl.DataFrame, kind: ImportKind, header: list[str]) -> 
         target = _value(column.target)
         if column.type is ColumnType.DATETIME:
             sample = _first_value(frame, column.name, header)
-            quick, formats[column.name] = _quick_form(sample, _likeliest_first(sample))
-            values.append(_parse_datetimes(text, *quick).alias(target))
+            quick, formats[column.name] = quick_form(sample, likeliest_first(sample))
+            values.append(parse_with(text, *quick).alias(target))
             unread = pl.col(target).is_null() & text.is_not_null() & ~pl.col(_BLANK)
             pending.append(unread.alias(_pending(column.name)))
         elif column.type in (ColumnType.LOCALE, ColumnType.LANGUAGE):
@@ -513,7 +398,7 @@ def validate_batch(frame: pl.DataFrame, kind: ImportKind, header: list[str]) -> 
         if rows.len() == 0:
             continue
         target = _value(column.target)
-        parsed, reasons = _datetimes(
+        parsed, reasons = settle_leftovers(
             checked[_trimmed(column.name)].gather(rows), formats[column.name]
         )
         patched.append(checked[target].scatter(rows, parsed))
