@@ -98,13 +98,11 @@ def test_without_json_the_reports_are_readable_tables(
     assert "Value tiers in EUR" in segments_text
 
 
-def test_only_the_simple_model_exists_for_now(
-    capsys: pytest.CaptureFixture[str], sqlite_url: str
-) -> None:
-    code, _, err = run(capsys, "--db", sqlite_url, "clv", "--model", "bgnbd")
+def test_an_unknown_model_is_refused(capsys: pytest.CaptureFixture[str], sqlite_url: str) -> None:
+    code, _, err = run(capsys, "--db", sqlite_url, "clv", "--model", "magic")
 
     assert code == 2
-    assert "bgnbd" in err
+    assert "magic" in err
 
 
 def test_a_currency_that_is_not_a_code_is_refused(

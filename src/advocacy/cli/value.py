@@ -11,7 +11,7 @@ import click
 from advocacy.cli.feedback import ISO_DATE
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
 
-MODELS = ("simple",)
+MODELS = ("simple", "bgnbd", "paretonbd")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -50,12 +50,25 @@ def _common(command: F) -> F:
     type=click.Choice(MODELS),
     default="simple",
     show_default=True,
-    help="simple: the articles' yearly revenue × expected lifespan − acquisition cost.",
+    help="simple: the articles' yearly revenue × expected lifespan − acquisition cost; "
+    "bgnbd / paretonbd: expected purchases (BG/NBD, Pareto/NBD) × Gamma-Gamma spend over a "
+    "horizon, discounted.",
 )
 @click.option(
     "--lifespan-years",
     type=click.FloatRange(min=0),
-    help="Expected lifespan in years (default 1 ÷ the annual churn rate, at most 20).",
+    help="Expected lifespan in years (default 1 ÷ the annual churn rate, at most 20); "
+    "model simple only.",
+)
+@click.option(
+    "--horizon-months",
+    type=click.IntRange(min=1),
+    help="Months of future value (default 12); models bgnbd and paretonbd only.",
+)
+@click.option(
+    "--discount-rate",
+    type=click.FloatRange(min=0),
+    help="Annual discount rate, 0.1 for 10 % (default 0.1); models bgnbd and paretonbd only.",
 )
 @_common
 @db_option
@@ -65,6 +78,8 @@ def clv(
     ctx: click.Context,
     model: str,
     lifespan_years: float | None,
+    horizon_months: int | None,
+    discount_rate: float | None,
     as_of: dt.datetime | None,
     currency: str | None,
     limit: int,
@@ -72,23 +87,50 @@ def clv(
 ) -> None:
     """Customer lifetime value per currency, and the most valuable customers.
 
-    CLV = yearly revenue × expected lifespan − acquisition cost, per customer in their own
-    currency; amounts in different currencies are never added.
+    simple: CLV = yearly revenue × expected lifespan − acquisition cost. bgnbd, paretonbd: the
+    discounted value of the purchases the model expects over the horizon × the Gamma-Gamma
+    expected spend. Per customer in their own currency; amounts in different currencies are
+    never added.
     """
-    from advocacy.services.value import clv_report  # polars loads only when asked
+    if model == "simple":
+        if horizon_months is not None or discount_rate is not None:
+            raise click.UsageError(
+                "--horizon-months and --discount-rate are for --model bgnbd or paretonbd"
+            )
+        from advocacy.services.value import clv_report  # polars loads only when asked
 
-    report = clv_report(
+        report = clv_report(
+            catalogue_from(ctx).engine,
+            as_of=as_of,
+            lifespan_years=lifespan_years,
+            currency=currency,
+            limit=limit,
+        )
+        report["model"] = model
+        if as_json:
+            echo_json(report)
+            return
+        click.echo(render_clv(report))
+        return
+    if lifespan_years is not None:
+        raise click.UsageError("--lifespan-years is for --model simple")
+    from advocacy.services import clv_models  # the models load only when asked
+
+    model_report = clv_models.clv_model_report(
         catalogue_from(ctx).engine,
+        model=model,
         as_of=as_of,
-        lifespan_years=lifespan_years,
+        horizon_months=clv_models.DEFAULT_HORIZON_MONTHS
+        if horizon_months is None
+        else horizon_months,
+        discount_rate=clv_models.DEFAULT_DISCOUNT_RATE if discount_rate is None else discount_rate,
         currency=currency,
         limit=limit,
     )
-    report["model"] = model
     if as_json:
-        echo_json(report)
+        echo_json(model_report)
         return
-    click.echo(render_clv(report))
+    click.echo(render_clv_model(model_report))
 
 
 @click.command("segments")
@@ -126,7 +168,7 @@ def segments(
 
 
 MONEY_COLUMNS = frozenset(
-    {"clv", "yearly_revenue", "revenue", "total_revenue", "mean_yearly_revenue"}
+    {"clv", "yearly_revenue", "revenue", "total_revenue", "mean_yearly_revenue", "expected_spend"}
     | {"total_clv", "mean_clv", "median_clv", "min_clv", "max_clv"}
 )
 
@@ -201,4 +243,49 @@ def render_segments(report: dict[str, Any]) -> str:
         lines += ["", f"Value tiers in {currency['currency']}"]
         columns = ["tier", "customers", "min_clv", "max_clv", "total_clv", "share_of_clv"]
         lines.append(table([_readable(tier) for tier in currency["tiers"]], columns))
+    return "\n".join(lines)
+
+
+def _parameters(model: dict[str, Any]) -> str:
+    parts = []
+    for name, value in model["params"].items():
+        error = model["standard_errors"].get(name)
+        parts.append(f"{name} = {value:.4g}" + ("" if error is None else f" (± {error:.3g})"))
+    return (
+        f"{model['name']}: " + ", ".join(parts) + f"; log-likelihood {model['log_likelihood']:.1f}"
+    )
+
+
+def render_clv_model(report: dict[str, Any]) -> str:
+    """The model CLV report (BG/NBD or Pareto/NBD × Gamma-Gamma) as text for the terminal."""
+    purchase = report["purchase_model"]
+    lines = [
+        f"Customer lifetime value (model {report['model']}) at {_as_of(report)}: the next "
+        f"{report['horizon_months']} months, discounted at "
+        f"{100 * report['annual_discount_rate']:.1f} % a year",
+        f"{report['customers']} customers with orders. Each currency apart; amounts in the "
+        "currency named. Point estimates (no intervals).",
+        "",
+        f"Purchases, {purchase['customers']} customers, time in days. {_parameters(purchase)}",
+    ]
+    for spend in report["spend_models"]:
+        fitted = f"Spend in {spend['currency']}, {spend['customers']} repeat buyers."
+        lines.append(f"{fitted} {_parameters(spend)}")
+    for skipped in report["skipped_currencies"]:
+        lines.append(
+            f"{skipped['currency']} not valued ({skipped['customers']} customers, "
+            f"{skipped['repeat_buyers']} repeat buyers): {skipped['reason']}"
+        )
+    summaries = report["currencies"]
+    if not summaries:
+        return "\n".join([*lines, "", "No currency could be valued."])
+    lines += ["", table([_readable(s) for s in summaries], [
+        "currency", "customers", "total_clv", "mean_clv", "mean_probability_alive",
+        "expected_purchases",
+    ])]  # fmt: skip
+    columns = ["customer_id", "clv", "expected_purchases", "probability_alive"]
+    columns += ["expected_spend", "frequency", "recency_days", "T_days"]
+    for summary in summaries:
+        lines += ["", f"Most valuable customers in {summary['currency']}"]
+        lines.append(table([_readable(row) for row in summary["top_customers"]], columns))
     return "\n".join(lines)

@@ -7,6 +7,8 @@ how much they spend per purchase.
 
 from advocacy.clv.bgnbd import BetaGeo
 from advocacy.clv.gamma_gamma import GammaGamma
+from advocacy.clv.paretonbd import ParetoNBD
+from advocacy.clv.prediction import customer_lifetime_value
 from advocacy.clv.rfm import rfm_summary
 
-__all__ = ["BetaGeo", "GammaGamma", "rfm_summary"]
+__all__ = ["BetaGeo", "GammaGamma", "ParetoNBD", "customer_lifetime_value", "rfm_summary"]
