@@ -163,7 +163,13 @@ def test_expected_spend_shrinks_the_customers_mean_towards_the_population_mean()
 
 
 def test_summary_has_one_row_per_parameter_with_its_interval() -> None:
-    model = GammaGamma().fit([1, 2, 4, 3, 1, 6], [20.0, 35.5, 12.0, 18.25, 40.0, 22.0])
+    # 2,000 repeat buyers drawn from the Gamma-Gamma process (p = 6, q = 4, v = 15): a
+    # well-posed fit (a handful of customers can leave the likelihood flat in some direction).
+    rng = np.random.default_rng(3)
+    frequency = rng.integers(1, 8, 2000)
+    nu = rng.gamma(4.0, 1 / 15.0, 2000)
+    mean_spend = rng.gamma(6.0 * frequency, 1 / (nu * frequency))
+    model = GammaGamma().fit(frequency, mean_spend)
     summary = model.summary()
 
     assert summary.index.tolist() == ["p", "q", "v"]

@@ -64,7 +64,9 @@ def same_length(**arrays: FloatArray) -> int:
 def numerical_hessian(function: Callable[[FloatArray], float], point: FloatArray) -> FloatArray:
     """The Hessian of ``function`` at ``point`` by central differences with relative steps."""
     size = point.size
-    steps = 1e-4 * np.maximum(np.abs(point), 1e-2)
+    # Steps relative to each parameter: the parameters are positive, and a step must never
+    # cross zero however small the parameter is.
+    steps = 1e-4 * np.where(point != 0, np.abs(point), 1e-2)
     hessian = np.empty((size, size))
     centre = function(point)
     for i in range(size):
@@ -117,12 +119,18 @@ class MaximumLikelihoodModel:
             options={"ftol": 1e-14, "gtol": 1e-9, "maxiter": 2000},
         )
         # L-BFGS-B can stop on its finite-difference gradient; a polish by Nelder–Mead from
-        # there costs little and settles the optimum to the printed digits of the papers.
+        # there costs little and settles the optimum to the printed digits of the papers. Its
+        # tolerance on the likelihood is relative: an absolute one is out of reach (rounding) on
+        # a million customers' log-likelihood and would run the polish to its last iteration.
         polished = minimize(
             objective,
             result.x,
             method="Nelder-Mead",
-            options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 4000},
+            options={
+                "xatol": 1e-8,
+                "fatol": 1e-11 * max(1.0, abs(float(result.fun))),
+                "maxiter": 2000,
+            },
         )
         best = polished.x if polished.fun <= result.fun else result.x
         params = np.exp(best)

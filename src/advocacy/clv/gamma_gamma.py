@@ -53,20 +53,47 @@ def checked_spend(
     return x, spend
 
 
+class SpendLikelihood:
+    """The Gamma-Gamma negative log-likelihood of fixed data, quick to evaluate many times.
+
+    Per customer the log-density is ``ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln v + px ln x +
+    (px − 1) ln m − (px + q) ln(v + xm)``. The gamma terms depend on the purchase count alone
+    (a few dozen distinct values), the ``ln x`` and ``ln m`` terms sum to constants times p, and
+    only ``ln(v + xm)`` needs a pass over the customers at each evaluation.
+    """
+
+    def __init__(self, x: FloatArray, spend: FloatArray) -> None:
+        self.n = x.size
+        self.counts_of, self.count_weights = np.unique(x, return_counts=True)
+        self.total_spend = x * spend
+        self.sum_x = float(x.sum())
+        self.sum_x_log_x = float((x * np.log(x)).sum())
+        log_spend = np.log(spend)
+        self.sum_x_log_m = float((x * log_spend).sum())
+        self.sum_log_m = float(log_spend.sum())
+        self.x = x
+
+    def __call__(self, params: FloatArray) -> float:
+        p, q, v = params
+        shapes = p * self.counts_of
+        gamma_terms = float((self.count_weights * (gammaln(shapes + q) - gammaln(shapes))).sum())
+        log_total = np.log(v + self.total_spend)
+        log_density = (
+            gamma_terms
+            - self.n * gammaln(q)
+            + self.n * q * np.log(v)
+            + p * self.sum_x_log_x
+            + p * self.sum_x_log_m
+            - self.sum_log_m
+            - p * float(self.x @ log_total)
+            - q * float(log_total.sum())
+        )
+        return -float(log_density)
+
+
 def negative_log_likelihood(params: FloatArray, x: FloatArray, spend: FloatArray) -> float:
     """The Gamma-Gamma negative log-likelihood at ``params`` = (p, q, v)."""
-    p, q, v = params
-    shape = p * x
-    log_density = (
-        gammaln(shape + q)
-        - gammaln(shape)
-        - gammaln(q)
-        + q * np.log(v)
-        + shape * np.log(x)
-        + (shape - 1) * np.log(spend)
-        - (shape + q) * np.log(v + x * spend)
-    )
-    return -float(log_density.sum())
+    return SpendLikelihood(x, spend)(params)
 
 
 class GammaGamma(MaximumLikelihoodModel):
@@ -116,9 +143,7 @@ class GammaGamma(MaximumLikelihoodModel):
         """
         x, spend = checked_spend(frequency, monetary_value)
         start = np.array([1.0, 1.0, max(float(spend.mean()), 1e-3)])
-        self._maximise_likelihood(
-            lambda params: negative_log_likelihood(params, x, spend), start, x.size
-        )
+        self._maximise_likelihood(SpendLikelihood(x, spend), start, x.size)
         return self
 
     def log_likelihood(self, frequency: npt.ArrayLike, monetary_value: npt.ArrayLike) -> float:
