@@ -154,15 +154,10 @@ class BetaGeo(MaximumLikelihoodModel):
         """
         x, t_x, age = checked_rfm(frequency, recency, T)
         customers = GroupedCustomers.of(x, t_x, age)
-        start = {"r": 1.0, "alpha": max(float(age.mean()), 1e-3), "a": 1.0, "b": 1.0}
-        if initial is not None:
-            unknown = set(initial) - set(self.parameter_names)
-            if unknown or any(not value > 0 for value in initial.values()):
-                raise InvalidInput("initial values must be positive r, alpha, a and b")
-            start |= initial
+        defaults = {"r": 1.0, "alpha": max(float(age.mean()), 1e-3), "a": 1.0, "b": 1.0}
         self._maximise_likelihood(
             lambda params: negative_log_likelihood(params, customers),
-            np.array([start[name] for name in self.parameter_names]),
+            self._starting_point(defaults, initial),
             x.size,
         )
         return self

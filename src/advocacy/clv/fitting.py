@@ -102,6 +102,19 @@ class MaximumLikelihoodModel:
     standard_errors_: dict[str, float]
     n_: int
 
+    def _starting_point(
+        self, defaults: dict[str, float], initial: dict[str, float] | None
+    ) -> FloatArray:
+        """The parameters to start the fit from: ``defaults``, overridden by ``initial``."""
+        start = dict(defaults)
+        if initial is not None:
+            unknown = set(initial) - set(self.parameter_names)
+            if unknown or any(not value > 0 for value in initial.values()):
+                names = ", ".join(self.parameter_names[:-1]) + " and " + self.parameter_names[-1]
+                raise InvalidInput(f"initial values must be positive {names}")
+            start |= initial
+        return np.array([start[name] for name in self.parameter_names])
+
     def _maximise_likelihood(
         self, negative_log_likelihood: Callable[[FloatArray], float], start: FloatArray, n: int
     ) -> None:

@@ -41,7 +41,6 @@ from scipy.special import expit, gammaln, hyp2f1
 
 from advocacy.clv.bgnbd import GroupedCustomers, checked_rfm
 from advocacy.clv.fitting import FloatArray, MaximumLikelihoodModel, as_float_array
-from advocacy.errors import InvalidInput
 
 
 def log_hyp2f1_next(a: FloatArray, b: FloatArray, z: FloatArray) -> FloatArray:
@@ -161,15 +160,10 @@ class ParetoNBD(MaximumLikelihoodModel):
         x, t_x, age = checked_rfm(frequency, recency, T)
         customers = GroupedCustomers.of(x, t_x, age)
         mean_age = max(float(age.mean()), 1e-3)
-        start = {"r": 1.0, "alpha": mean_age, "s": 1.0, "beta": mean_age}
-        if initial is not None:
-            unknown = set(initial) - set(self.parameter_names)
-            if unknown or any(not value > 0 for value in initial.values()):
-                raise InvalidInput("initial values must be positive r, alpha, s and beta")
-            start |= initial
+        defaults = {"r": 1.0, "alpha": mean_age, "s": 1.0, "beta": mean_age}
         self._maximise_likelihood(
             lambda params: negative_log_likelihood(params, customers),
-            np.array([start[name] for name in self.parameter_names]),
+            self._starting_point(defaults, initial),
             x.size,
         )
         return self
