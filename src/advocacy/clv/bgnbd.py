@@ -28,6 +28,7 @@ from typing import ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 from scipy.special import betaln, expit, gammaln, hyp2f1
 
 from advocacy.clv.fitting import (
@@ -72,10 +73,23 @@ class GroupedCustomers:
 
     @classmethod
     def of(cls, x: FloatArray, t_x: FloatArray, age: FloatArray) -> GroupedCustomers:
-        rows, weights = np.unique(np.column_stack([x, t_x, age]), axis=0, return_counts=True)
-        counts, count_index = np.unique(rows[:, 0], return_inverse=True)
+        # A hash group-by, then a sort of the few distinct rows: numpy's row-wise unique sorts
+        # every customer and takes several times longer on millions.
+        grouped = (
+            pl.DataFrame({"x": x, "t_x": t_x, "T": age})
+            .group_by(["x", "t_x", "T"])
+            .len()
+            .sort(["x", "t_x", "T"])
+        )
+        rows_x = grouped["x"].to_numpy()
+        counts, count_index = np.unique(rows_x, return_inverse=True)
         return cls(
-            rows[:, 0], rows[:, 1], rows[:, 2], weights.astype(np.float64), counts, count_index
+            rows_x,
+            grouped["t_x"].to_numpy(),
+            grouped["T"].to_numpy(),
+            grouped["len"].to_numpy().astype(np.float64),
+            counts,
+            count_index,
         )
 
 
