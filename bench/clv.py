@@ -66,10 +66,8 @@ import json
 import os
 import platform
 import shlex
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -194,7 +192,8 @@ def lifetimes_versions() -> dict[str, str]:
     if done.returncode != 0:
         tail = [text for text in done.stderr.strip().splitlines() if text.strip()]
         raise RuntimeError(f"import lifetimes failed: {tail[-1] if tail else done.returncode}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    versions: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return versions
 
 
 def ensure_lifetimes_env() -> dict[str, str]:
@@ -404,7 +403,8 @@ def child(name: str, path: str, params_json: str | None, arrays_to: str | None) 
         peak = max(peak, hwm_kib * 1024)
     arrays = result.pop("arrays", None)
     if arrays is not None and arrays_to:
-        np.savez(arrays_to, **{key: np.asarray(value, float) for key, value in arrays.items()})
+        columns: dict[str, Any] = {key: np.asarray(value, float) for key, value in arrays.items()}
+        np.savez(arrays_to, **columns)
     document = {"wall_s": wall_s, "rss_before": rss_before, "peak_rss": peak, "result": result}
     print(json.dumps(document))
     return 0
@@ -434,21 +434,6 @@ class Line:
     limit_s: float | None = None  # set when the line was given up after this many seconds
 
 
-def wait_with_timeout(proc: subprocess.Popen[bytes], timeout_s: float) -> tuple[int, Any, bool]:
-    """Wait for ``proc`` (its exit code, rusage); kill its process group past ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            return os.waitstatus_to_exitcode(status), usage, False
-        if time.monotonic() > deadline:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(proc.pid, 0)
-            return os.waitstatus_to_exitcode(status), usage, True
-        time.sleep(0.1)
-
-
 def run_line(
     name: str,
     path: Path,
@@ -470,27 +455,19 @@ def run_line(
     if params:
         cmd += ["--params", json.dumps(params)]
     print(f"- {spec.task}, {spec.label}: {shlex.join(cmd)}", file=sys.stderr)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
-        )
-        code, usage, timed_out = wait_with_timeout(proc, timeout_s)
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
-    line.process_bytes = usage.ru_maxrss * 1024
-    if timed_out:
+    done = report.run_child(cmd, timeout_s=timeout_s)
+    line.process_bytes = done.max_rss_bytes
+    if done.timed_out:
         line.status, line.note = "timeout", f"did not finish in {timeout_s:,.0f} s"
         line.limit_s = timeout_s
         print(f"  {line.note}", file=sys.stderr)
         return line
-    if code != 0:
+    if done.code != 0:
         line.status = "failed"
-        tail = [text for text in stderr.strip().splitlines() if text.strip()]
-        line.note = f"exit {code}: {tail[-1] if tail else 'no output on stderr'}"
-        print("\n".join(f"  | {text}" for text in stderr.splitlines()[-30:]), file=sys.stderr)
+        line.note = done.failure_note()
+        print("\n".join(f"  | {text}" for text in done.stderr.splitlines()[-30:]), file=sys.stderr)
         return line
+    stdout = done.stdout
     document = json.loads(stdout.strip().splitlines()[-1])
     line.wall_s = document["wall_s"]
     line.data_bytes = document["rss_before"]

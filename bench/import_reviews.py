@@ -119,7 +119,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         try:
-            import psutil  # type: ignore[import-untyped]
+            import psutil
         except ImportError:
             return
         try:

@@ -49,9 +49,7 @@ import math
 import os
 import platform
 import shlex
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -295,7 +293,7 @@ class RssSampler(threading.Thread):
         self._stop_event = threading.Event()
 
     def run(self) -> None:
-        import psutil  # type: ignore[import-untyped]
+        import psutil
 
         proc = psutil.Process()
         while True:
@@ -375,21 +373,14 @@ def run_line(name: str, rows: int, seed: int) -> Line:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name]
     cmd += ["--rows", str(rows), "--seed", str(seed)]
     print(f"- {spec.label}: {shlex.join(cmd)}", file=sys.stderr)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
-    line.process_bytes = usage.ru_maxrss * 1024
-    if proc.returncode != 0:
+    done = report.run_child(cmd)
+    line.process_bytes = done.max_rss_bytes
+    if done.code != 0:
         line.status = "failed"
-        tail = [text for text in stderr.strip().splitlines() if text.strip()]
-        line.note = f"exit {proc.returncode}: {tail[-1] if tail else 'no output on stderr'}"
-        print("\n".join(f"  | {text}" for text in stderr.splitlines()[-40:]), file=sys.stderr)
+        line.note = done.failure_note()
+        print("\n".join(f"  | {text}" for text in done.stderr.splitlines()[-40:]), file=sys.stderr)
         return line
+    stdout = done.stdout
     document = json.loads(stdout.strip().splitlines()[-1])
     line.wall_s = document["wall_s"]
     line.data_bytes = document["rss_before"]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
+import os
 import platform
 import shlex
+import signal
+import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -73,3 +80,53 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
     align = "|---|" + "---:|" * (len(headers) - 2) + "---|"
     body = ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return "\n".join([header, align, *body])
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """How a measured child process ended: its exit code, output and own peak memory."""
+
+    code: int
+    stdout: str
+    stderr: str
+    max_rss_bytes: int
+    timed_out: bool
+
+    def failure_note(self) -> str:
+        """``exit N: <its last line on standard error>``."""
+        tail = [text for text in self.stderr.strip().splitlines() if text.strip()]
+        return f"exit {self.code}: {tail[-1] if tail else 'no output on stderr'}"
+
+
+def run_child(cmd: Sequence[str], *, timeout_s: float | None = None) -> ChildRun:
+    """Run ``cmd`` in its own process group and wait for it (killing it past ``timeout_s``).
+
+    The peak memory is the child's own ``ru_maxrss`` from ``os.wait4``, not the high-water mark
+    of all children so far.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            list(cmd), stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+        )
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, 0 if deadline is None else os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                _, status, usage = os.wait4(proc.pid, 0)
+                timed_out = True
+                break
+            time.sleep(0.1)
+        out.seek(0)
+        err.seek(0)
+        return ChildRun(
+            code=os.waitstatus_to_exitcode(status),
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+            max_rss_bytes=usage.ru_maxrss * 1024,
+            timed_out=timed_out,
+        )
