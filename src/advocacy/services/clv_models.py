@@ -41,7 +41,7 @@ from advocacy.clv.gamma_gamma import GammaGamma
 from advocacy.clv.prediction import customer_lifetime_value, monthly_discount_rate
 from advocacy.clv.rfm import rfm_summary
 from advocacy.errors import InvalidInput
-from advocacy.services.value import NO_CURRENCY, NOT_COUNTED, _load
+from advocacy.services.value import NO_CURRENCY, NOT_COUNTED, load_customers_and_orders
 
 MODELS = ("bgnbd", "paretonbd")
 MODEL_NAMES = {"bgnbd": "BG/NBD", "paretonbd": "Pareto/NBD"}
@@ -111,7 +111,7 @@ def purchase_model(name: str) -> PurchaseFitter:
 
 def _counted_orders(engine: Engine, as_of: dt.datetime) -> pd.DataFrame:
     """The counted orders: ``customer`` (external id), ``ordered_at``, ``amount``, ``currency``."""
-    customers, orders = _load(engine)
+    customers, orders = load_customers_and_orders(engine)
     counted = (
         orders.filter(
             (pl.col("ordered_at") <= as_of)

@@ -108,7 +108,8 @@ def _annual_churn(engine: Engine, as_of: dt.datetime) -> ChurnEstimate:
     )
 
 
-def _load(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
+def load_customers_and_orders(engine: Engine) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every customer (id, start, cancellation, acquisition cost) and every order, as polars."""
     c, o = Customer.__table__.c, Order.__table__.c
     with engine.connect() as connection:
         customers = connection.execute(
@@ -170,7 +171,7 @@ def customer_values(
         as_of = as_of.astimezone(dt.UTC).replace(tzinfo=None)
     if lifespan_years is not None and not (math.isfinite(lifespan_years) and lifespan_years >= 0):
         raise InvalidInput("the lifespan must be a number of years, 0 or more")
-    customers, orders = _load(engine)
+    customers, orders = load_customers_and_orders(engine)
     customers = customers.filter(pl.col("acquired_at").is_null() | (pl.col("acquired_at") <= as_of))
     counted = orders.filter(
         (pl.col("ordered_at") <= as_of)
