@@ -10,11 +10,12 @@ parameters (r = 0.243, α = 4.414, a = 0.793, b = 2.426, time in weeks) with a f
 probability p ~ Beta(a, b), age T uniform over 27–39 weeks (CDNOW's first-purchase window), the
 number of repeat purchases they make before dropping out K ~ Geometric(p), the number of purchases
 of their Poisson process in (0, T] N ~ Poisson(λT), frequency x = min(N, K) and recency the x-th of
-N uniform arrival times, T · Beta(x, N − x + 1). Times are on a daily grid (whole days ÷ 7), as a
-transaction log gives them and as in CDNOW. Repeat buyers get a mean spend from the Gamma-Gamma
-process with p = 6.25, q = 3.74, v = 15.44: ν ~ Gamma(q, v), z̄ ~ Gamma(p·x, ν·x). The data are
-generated once (vectorised, a few seconds for a million) and cached as a parquet file in
-``/tmp/advocacy-bench``, so every line reads exactly the same customers.
+N uniform arrival times, T · Beta(x, N − x + 1) (``advocacy.clv.simulation``). Times are on a
+daily grid (whole days ÷ 7), as a transaction log gives them and as in CDNOW. Repeat buyers get a
+mean spend from the Gamma-Gamma process with p = 6.25, q = 3.74, v = 15.44: ν ~ Gamma(q, v),
+z̄ ~ Gamma(p·x, ν·x). The data are generated once (vectorised, a few seconds for a million) and
+cached as a parquet file in ``/tmp/advocacy-bench``, so every line reads exactly the same
+customers.
 
 **The lifetimes environment.** lifetimes 0.11.3 imports ``pkg_resources`` and needs an old
 numeric stack (``pandas<3``, ``setuptools<82``, numpy 1.x), which clashes with the product's, so it
@@ -124,36 +125,17 @@ def data_path(n: int, seed: int) -> Path:
 
 def generate_customers(n: int, seed: int) -> Any:
     """``n`` customers of the BG/NBD process (CDNOW parameters) with Gamma-Gamma spend."""
-    import numpy as np
     import pandas as pd
 
-    rng = np.random.default_rng(seed)
-    rate = rng.gamma(BGNBD["r"], 1 / BGNBD["alpha"], size=n)  # per week
-    dropout = rng.beta(BGNBD["a"], BGNBD["b"], size=n)
-    age_days = rng.integers(T_DAYS[0], T_DAYS[1] + 1, size=n)
-    age = age_days / 7
-    # Repeat purchases before dropping out (the customer dies right after the K-th), and the
-    # purchases the Poisson process makes in (0, T]; the customer is seen making the fewer.
-    lifetime_purchases = rng.geometric(np.clip(dropout, 1e-12, 1.0))
-    arrivals = rng.poisson(rate * age)
-    frequency = np.minimum(arrivals, lifetime_purchases)
-    buyers = frequency > 0
-    # Given N arrivals in (0, T], the x-th one is at T times the x-th of N sorted uniforms.
-    share = np.zeros(n)
-    share[buyers] = rng.beta(frequency[buyers], arrivals[buyers] - frequency[buyers] + 1)
-    recency_days = np.where(buyers, np.clip(np.ceil(share * age_days), 1, age_days), 0)
-    # Gamma-Gamma: each customer's scale ν ~ Gamma(q, v); the mean of x purchases each
-    # Gamma(p, ν) is Gamma(p·x, ν·x).
-    nu = rng.gamma(GAMMA_GAMMA["q"], 1 / GAMMA_GAMMA["v"], size=n)
-    monetary = np.zeros(n)
-    x = frequency[buyers]
-    monetary[buyers] = rng.gamma(GAMMA_GAMMA["p"] * x, 1 / (nu[buyers] * x))
+    from advocacy.clv.simulation import simulate_customers
+
+    data = simulate_customers(n, BGNBD, GAMMA_GAMMA, age_days=T_DAYS, days_per_unit=7, seed=seed)
     return pd.DataFrame(
         {
-            "frequency": frequency.astype(np.int64),
-            "recency": recency_days / 7,
-            "T": age,
-            "monetary_value": monetary,
+            "frequency": data.frequency.astype("int64"),
+            "recency": data.recency,
+            "T": data.T,
+            "monetary_value": data.monetary_value,
         }
     )
 

@@ -24,14 +24,15 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
-from scipy.special import betaln, expit, gammaln, hyp2f1
+import pandas as pd
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, polygamma
 
 from advocacy.clv.fitting import (
+    Derivatives,
     FloatArray,
     MaximumLikelihoodModel,
     as_float_array,
@@ -59,6 +60,31 @@ def checked_rfm(
     return x, t_x, age
 
 
+def distinct_codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], int]:
+    """Each value's position among the distinct values (in order of first appearance), and how
+    many distinct values there are: a hash table, not a sort, so linear in the values."""
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64, copy=False), len(uniques)
+
+
+def distinct_rows(counts: FloatArray, *columns: FloatArray) -> npt.NDArray[np.int64]:
+    """Each row's group: rows equal in ``counts`` (whole numbers ≥ 0) and every column share one
+    code (0, 1, … in order of first appearance).
+
+    The columns' value codes are combined into one 64-bit key, compacted first whenever the
+    next column would make it overflow, and the keys hashed once more.
+    """
+    codes = counts.astype(np.int64)
+    size = int(codes.max()) + 1 if codes.size else 1
+    for column in columns:
+        column_codes, column_size = distinct_codes(column)
+        if size * column_size >= 2**62:
+            codes, size = distinct_codes(codes)
+        codes = codes * column_size + column_codes
+        size *= column_size
+    return distinct_codes(codes)[0]
+
+
 @dataclass(frozen=True, slots=True)
 class GroupedCustomers:
     """Distinct (frequency, recency, T) rows with how many customers share each, and the
@@ -73,40 +99,122 @@ class GroupedCustomers:
 
     @classmethod
     def of(cls, x: FloatArray, t_x: FloatArray, age: FloatArray) -> GroupedCustomers:
-        # A hash group-by, then a sort of the few distinct rows: numpy's row-wise unique sorts
-        # every customer and takes several times longer on millions.
-        grouped = (
-            pl.DataFrame({"x": x, "t_x": t_x, "T": age})
-            .group_by(["x", "t_x", "T"])
-            .len()
-            .sort(["x", "t_x", "T"])
-        )
-        rows_x = grouped["x"].to_numpy()
+        # A hash group-by: sorting a million customers' rows would cost several times more.
+        codes = distinct_rows(x, t_x, age)
+        weights = np.bincount(codes).astype(np.float64)
+        first = first_of_each(codes)
+        rows_x = x[first]
         counts, count_index = np.unique(rows_x, return_inverse=True)
-        return cls(
-            rows_x,
-            grouped["t_x"].to_numpy(),
-            grouped["T"].to_numpy(),
-            grouped["len"].to_numpy().astype(np.float64),
-            counts,
-            count_index,
+        return cls(rows_x, t_x[first], age[first], weights, counts, count_index)
+
+
+class BetaGeoLikelihood:
+    """The BG/NBD negative log-likelihood of fixed customers, with its exact derivatives.
+
+    Per customer the log-likelihood is ``C(x) + logaddexp(A, B)`` with ``C = ln Γ(r + x) −
+    ln Γ(r) + r ln α − ln B(a, b)``, ``A = ln B(a, b + x) − (r + x) ln(α + T)`` (alive at T) and
+    ``B = ln B(a + 1, b + x − 1) − (r + x) ln(α + t_x)`` (dropped out after the last purchase,
+    only when x > 0). With u = σ(B − A), the share of the second term, the gradient is
+    ∇C + (1 − u)∇A + u∇B and the Hessian ∇²C + (1 − u)∇²A + u∇²B + u(1 − u)(∇B − ∇A)(∇B − ∇A)ᵀ;
+    the digamma and trigamma terms depend on x alone.
+    """
+
+    def __init__(self, customers: GroupedCustomers) -> None:
+        self.customers = customers
+        self.repeat = customers.x > 0
+        self.count_weights = np.bincount(customers.count_index, weights=customers.weights)
+
+    def _terms(self, params: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Per row: the log-likelihood, A and B."""
+        r, alpha, a, b = params
+        counts = self.customers.counts
+        common = gammaln(r + counts) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
+        stays = betaln(a, b + counts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            drops = np.where(counts > 0, betaln(a + 1, b + counts - 1), -np.inf)
+        index = self.customers.count_index
+        power = r + self.customers.x
+        alive = stays[index] - power * np.log(alpha + self.customers.T)
+        dropped = drops[index] - power * np.log(alpha + self.customers.t_x)
+        return common[index] + np.logaddexp(alive, dropped), alive, dropped
+
+    def __call__(self, params: FloatArray) -> float:
+        log_likelihood, _, _ = self._terms(params)
+        return -float(np.dot(self.customers.weights, log_likelihood))
+
+    def derivatives(self, params: FloatArray) -> Derivatives:
+        r, alpha, a, b = params
+        customers = self.customers
+        log_likelihood, alive, dropped = self._terms(params)
+        value = -float(np.dot(customers.weights, log_likelihood))
+        counts, index, x = customers.counts, customers.count_index, customers.x
+        share = np.where(self.repeat, expit(dropped - alive), 0.0)  # u
+        stay = 1 - share
+        w = customers.weights
+        power = r + x
+        log_end, log_last = np.log(alpha + customers.T), np.log(alpha + customers.t_x)
+        inv_end, inv_last = 1 / (alpha + customers.T), 1 / (alpha + customers.t_x)
+        # ∇ of the terms that depend on x alone, summed over the customers with each count.
+        n_w = self.count_weights
+        psi_total = digamma(a + b + counts)
+        tri_total = polygamma(1, a + b + counts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            psi_drop_b = np.where(counts > 0, digamma(b + counts - 1), 0.0)
+            tri_drop_b = np.where(counts > 0, polygamma(1, b + counts - 1), 0.0)
+        share_by_count = np.bincount(index, weights=w * share, minlength=counts.size)
+        stay_by_count = n_w - share_by_count
+        total = float(w.sum())
+        gradient = np.array(
+            [
+                float(n_w @ (digamma(r + counts) - digamma(r)))
+                + total * np.log(alpha)
+                - float(w @ (stay * log_end + share * log_last)),
+                total * r / alpha - float(w @ (power * (stay * inv_end + share * inv_last))),
+                total * (digamma(a + b) - digamma(a))
+                + float(stay_by_count @ (digamma(a) - psi_total))
+                + float(share_by_count @ (digamma(a + 1) - psi_total)),
+                total * (digamma(a + b) - digamma(b))
+                + float(stay_by_count @ (digamma(b + counts) - psi_total))
+                + float(share_by_count @ (psi_drop_b - psi_total)),
+            ]
         )
+        hessian = np.zeros((4, 4))
+        hessian[0, 0] = float(n_w @ (polygamma(1, r + counts) - polygamma(1, r)))
+        hessian[0, 1] = total / alpha - float(w @ (stay * inv_end + share * inv_last))
+        hessian[1, 1] = -total * r / alpha**2 + float(
+            w @ (power * (stay * inv_end**2 + share * inv_last**2))
+        )
+        tri_ab = float(polygamma(1, a + b))
+        hessian[2, 2] = (
+            total * (tri_ab - float(polygamma(1, a)))
+            + float(stay_by_count @ (polygamma(1, a) - tri_total))
+            + float(share_by_count @ (polygamma(1, a + 1) - tri_total))
+        )
+        hessian[2, 3] = total * tri_ab - float(n_w @ tri_total)
+        hessian[3, 3] = (
+            total * (tri_ab - float(polygamma(1, b)))
+            + float(stay_by_count @ (polygamma(1, b + counts) - tri_total))
+            + float(share_by_count @ (tri_drop_b - tri_total))
+        )
+        # The mixing term u(1 − u)(∇B − ∇A)(∇B − ∇A)ᵀ, per row.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gap = np.stack(
+                [
+                    log_end - log_last,
+                    power * (inv_end - inv_last),
+                    np.full(x.size, 1 / a),
+                    np.where(self.repeat, -1 / (b + x - 1), 0.0),
+                ]
+            )
+        mixing = w * share * stay
+        hessian += (gap * mixing) @ gap.T
+        hessian = np.triu(hessian) + np.triu(hessian, 1).T
+        return Derivatives(value, -gradient, -hessian)
 
 
 def negative_log_likelihood(params: FloatArray, customers: GroupedCustomers) -> float:
     """The BG/NBD negative log-likelihood of ``customers`` at ``params`` = (r, α, a, b)."""
-    r, alpha, a, b = params
-    counts = customers.counts
-    common = gammaln(r + counts) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
-    stays = betaln(a, b + counts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        drops = np.where(counts > 0, betaln(a + 1, b + counts - 1), -np.inf)
-    index = customers.count_index
-    power = r + customers.x
-    alive_term = stays[index] - power * np.log(alpha + customers.T)
-    dropped_term = drops[index] - power * np.log(alpha + customers.t_x)
-    log_likelihood = common[index] + np.logaddexp(alive_term, dropped_term)
-    return -float(np.dot(customers.weights, log_likelihood))
+    return BetaGeoLikelihood(customers)(params)
 
 
 class BetaGeo(MaximumLikelihoodModel):
@@ -170,9 +278,7 @@ class BetaGeo(MaximumLikelihoodModel):
         customers = GroupedCustomers.of(x, t_x, age)
         defaults = {"r": 1.0, "alpha": max(float(age.mean()), 1e-3), "a": 1.0, "b": 1.0}
         self._maximise_likelihood(
-            lambda params: negative_log_likelihood(params, customers),
-            self._starting_point(defaults, initial),
-            x.size,
+            BetaGeoLikelihood(customers), self._starting_point(defaults, initial), x.size
         )
         return self
 
@@ -190,11 +296,8 @@ class BetaGeo(MaximumLikelihoodModel):
         E[X(t)] = (a + b − 1)/(a − 1) · [1 − (α/(α + t))^r ₂F₁(r, b; a + b − 1; t/(α + t))]
         (Fader, Hardie & Lee 2005, eq. 9).
         """
-        r, alpha, a, b = self._fitted_params()
         horizon = as_float_array(t, "t")
-        z = horizon / (alpha + horizon)
-        tail = (alpha / (alpha + horizon)) ** r * hyp2f1(r, b, a + b - 1, z)
-        return np.asarray((a + b - 1) / (a - 1) * (1 - tail), dtype=np.float64)
+        return future_purchases_if_alive(self._fitted_params(), horizon, np.zeros(1), np.zeros(1))
 
     def conditional_expected_purchases(
         self,
@@ -203,22 +306,22 @@ class BetaGeo(MaximumLikelihoodModel):
         recency: npt.ArrayLike,
         T: npt.ArrayLike,
     ) -> FloatArray:
-        """Expected purchases in the next ``t`` of each customer given their history (eq. 10)."""
-        r, alpha, a, b = self._fitted_params()
+        """Expected purchases in the next ``t`` of each customer given their history (eq. 10).
+
+        E[X(t) | x, t_x, T] = (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r + x)
+        ₂F₁(r + x, b + x; a + b + x − 1; t/(α + T + t))] · P(alive). The bracket depends on
+        (x, T) alone, so for one horizon it is computed once per distinct (x, T) pair.
+        """
+        params = self._fitted_params()
         x, t_x, age = checked_rfm(frequency, recency, T)
         horizon = as_float_array(t, "t")
-        power = r + x
-        z = horizon / (alpha + age + horizon)
-        future = (
-            (a + b + x - 1)
-            / (a - 1)
-            * (
-                1
-                - ((alpha + age) / (alpha + age + horizon)) ** power
-                * hyp2f1(power, b + x, a + b + x - 1, z)
-            )
-        )
-        return np.asarray(future * self.probability_alive(x, t_x, age), dtype=np.float64)
+        if horizon.size == 1:
+            pairs = distinct_rows(x, age)
+            first = first_of_each(pairs)
+            future = future_purchases_if_alive(params, horizon, x[first], age[first])[pairs]
+        else:
+            future = future_purchases_if_alive(params, horizon, x, age)
+        return np.asarray(future * alive_probability(params, x, t_x, age), dtype=np.float64)
 
     def probability_alive(
         self, frequency: npt.ArrayLike, recency: npt.ArrayLike, T: npt.ArrayLike
@@ -228,13 +331,79 @@ class BetaGeo(MaximumLikelihoodModel):
         P(alive) = 1 / (1 + [x > 0] a/(b + x − 1) · ((α + T)/(α + t_x))^(r + x)), computed as a
         logistic of the log odds so that it never overflows. Always 1 for ``frequency`` 0.
         """
-        r, alpha, a, b = self._fitted_params()
-        x, t_x, age = checked_rfm(frequency, recency, T)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_odds_dead = (
-                np.log(a)
-                - np.log(b + x - 1)
-                + (r + x) * (np.log(alpha + age) - np.log(alpha + t_x))
+        return alive_probability(self._fitted_params(), *checked_rfm(frequency, recency, T))
+
+
+def alive_probability(
+    params: FloatArray, x: FloatArray, t_x: FloatArray, age: FloatArray
+) -> FloatArray:
+    """P(alive) of checked customers (see :meth:`BetaGeo.probability_alive`), computed in place
+    in one buffer: for a million customers, a dozen passes over memory and no temporaries."""
+    r, alpha, a, b = params
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        odds_dead = alpha + age
+        odds_dead /= alpha + t_x
+        np.log(odds_dead, out=odds_dead)
+        odds_dead *= r + x
+        # b + x − 1 ≥ b when x ≥ 1; at x = 0 (no odds of having died) it is raised to b so that
+        # its log stays finite before those odds are zeroed.
+        shifted = x + (b - 1)
+        np.maximum(shifted, b, out=shifted)
+        np.log(shifted, out=shifted)
+        odds_dead -= shifted
+        odds_dead += np.log(a)
+        np.exp(odds_dead, out=odds_dead)  # a/(b + x − 1) · ((α + T)/(α + t_x))^(r + x)
+        odds_dead *= x > 0
+        odds_dead += 1
+        alive: FloatArray = np.reciprocal(odds_dead, out=odds_dead)
+    return alive
+
+
+def future_purchases_if_alive(
+    params: FloatArray, horizon: FloatArray, x: FloatArray, age: FloatArray
+) -> FloatArray:
+    """E[X(t) | alive at T, x, T]: the conditional expectation before its P(alive) factor.
+
+    Where scipy's ₂F₁ gives no finite value (fits that ran to very large parameters, when the
+    data show no heterogeneity to estimate), Euler's transformation ₂F₁(r + x, b + x; c; z) =
+    (1 − z)^(a − 1 − r − x) ₂F₁(a + b − 1 − r, a − 1; c; z) turns the term into a series whose
+    ratio of successive terms stays small there, summed directly.
+    """
+    r, alpha, a, b = params
+    x, age, horizon = np.broadcast_arrays(x, age, horizon)
+    base = alpha + age
+    z = horizon / (base + horizon)
+    c = a + b + x - 1
+    with np.errstate(all="ignore"):
+        tail = (base / (base + horizon)) ** (r + x) * hyp2f1(r + x, b + x, c, z)
+        failed = ~np.isfinite(tail)
+        if failed.any():
+            tail = np.array(tail, dtype=np.float64)
+            tail[failed] = (1 - z[failed]) ** (a - 1) * hyp2f1_by_series(
+                a + b - 1 - r, a - 1, c[failed], z[failed]
             )
-        log_odds_dead = np.where(x > 0, log_odds_dead, -np.inf)
-        return np.asarray(expit(-log_odds_dead), dtype=np.float64)
+        return np.asarray(c / (a - 1) * (1 - tail), dtype=np.float64)
+
+
+def hyp2f1_by_series(
+    a: float, b: float, c: FloatArray, z: FloatArray, *, max_terms: int = 10_000
+) -> FloatArray:
+    """₂F₁(a, b; c; z) = Σₙ (a)ₙ(b)ₙ/((c)ₙ n!) zⁿ summed term by term, NaN where the sum has not
+    settled to double precision within ``max_terms`` terms."""
+    term = np.ones_like(z)
+    total = np.ones_like(z)
+    settled = np.zeros(z.shape, dtype=bool)
+    for n in range(max_terms):
+        term = term * ((a + n) * (b + n) / ((c + n) * (n + 1)) * z)
+        total = total + term
+        settled = np.abs(term) <= 1e-17 * np.abs(total)
+        if settled.all():
+            break
+    return np.where(settled, total, np.nan)
+
+
+def first_of_each(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For group codes 0 … k − 1, the position of each group's first row."""
+    first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)
+    return first

@@ -24,9 +24,10 @@ from typing import ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln, polygamma
 
 from advocacy.clv.fitting import (
+    Derivatives,
     FloatArray,
     MaximumLikelihoodModel,
     as_float_array,
@@ -54,30 +55,37 @@ def checked_spend(
 
 
 class SpendLikelihood:
-    """The Gamma-Gamma negative log-likelihood of fixed data, quick to evaluate many times.
+    """The Gamma-Gamma negative log-likelihood of fixed data, with its exact derivatives.
 
     Per customer the log-density is ``ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln v + px ln x +
-    (px − 1) ln m − (px + q) ln(v + xm)``. The gamma terms depend on the purchase count alone
-    (a few dozen distinct values), the ``ln x`` and ``ln m`` terms sum to constants times p, and
-    only ``ln(v + xm)`` needs a pass over the customers at each evaluation.
+    (px − 1) ln m − (px + q) ln(v + xm)``. The gamma terms and their derivatives depend on the
+    purchase count alone (a few dozen distinct values), the ``ln x`` and ``ln m`` terms sum to
+    constants times p, and only ``ln(v + xm)`` and its powers of ``1/(v + xm)`` need a pass over
+    the customers at each evaluation.
     """
 
     def __init__(self, x: FloatArray, spend: FloatArray) -> None:
         self.n = x.size
-        self.counts_of, self.count_weights = np.unique(x, return_counts=True)
+        counts = np.bincount(x.astype(np.int64)).astype(np.float64)
+        present = np.flatnonzero(counts)
+        self.counts_of = present.astype(np.float64)
+        self.count_weights = counts[present]
         self.total_spend = x * spend
         self.sum_x = float(x.sum())
-        self.sum_x_log_x = float((x * np.log(x)).sum())
+        self.sum_x_log_x = float(self.count_weights @ (self.counts_of * np.log(self.counts_of)))
         log_spend = np.log(spend)
-        self.sum_x_log_m = float((x * log_spend).sum())
+        self.sum_x_log_m = float(x @ log_spend)
         self.sum_log_m = float(log_spend.sum())
         self.x = x
+        # Weights of one matrix product that sums ln(v + xm) and its derivatives over the
+        # customers, plain and times x, in one pass.
+        self.sum_weights = np.stack([x, np.ones_like(x)])
 
-    def __call__(self, params: FloatArray) -> float:
+    def _value(self, params: FloatArray, x_log: float, log_sum: float) -> float:
+        """The negative log-likelihood, given Σ x ln(v + xm) and Σ ln(v + xm)."""
         p, q, v = params
         shapes = p * self.counts_of
-        gamma_terms = float((self.count_weights * (gammaln(shapes + q) - gammaln(shapes))).sum())
-        log_total = np.log(v + self.total_spend)
+        gamma_terms = float(self.count_weights @ (gammaln(shapes + q) - gammaln(shapes)))
         log_density = (
             gamma_terms
             - self.n * gammaln(q)
@@ -85,10 +93,44 @@ class SpendLikelihood:
             + p * self.sum_x_log_x
             + p * self.sum_x_log_m
             - self.sum_log_m
-            - p * float(self.x @ log_total)
-            - q * float(log_total.sum())
+            - p * x_log
+            - q * log_sum
         )
         return -float(log_density)
+
+    def __call__(self, params: FloatArray) -> float:
+        x_log, log_sum = self.sum_weights @ np.log(params[2] + self.total_spend)
+        return self._value(params, float(x_log), float(log_sum))
+
+    def derivatives(self, params: FloatArray) -> Derivatives:
+        p, q, v = params
+        n, k, counts = self.n, self.count_weights, self.counts_of
+        totals = v + self.total_spend
+        log_total = np.log(totals)
+        inverse = 1 / totals
+        sums = self.sum_weights @ np.stack([log_total, inverse, inverse * inverse]).T
+        (x_log, x_inverse, x_inverse_squared), (log_sum, inverse_sum, inverse_squared_sum) = sums
+        shapes = p * counts
+        psi_sum, psi_shape = digamma(shapes + q), digamma(shapes)
+        tri_sum, tri_shape = polygamma(1, shapes + q), polygamma(1, shapes)
+        gradient = np.array(
+            [
+                float(k @ (counts * (psi_sum - psi_shape)))
+                + self.sum_x_log_x
+                + self.sum_x_log_m
+                - x_log,
+                float(k @ psi_sum) - n * digamma(q) + n * np.log(v) - log_sum,
+                n * q / v - p * x_inverse - q * inverse_sum,
+            ]
+        )
+        hessian = np.empty((3, 3))
+        hessian[0, 0] = float(k @ (counts**2 * (tri_sum - tri_shape)))
+        hessian[0, 1] = hessian[1, 0] = float(k @ (counts * tri_sum))
+        hessian[0, 2] = hessian[2, 0] = -x_inverse
+        hessian[1, 1] = float(k @ tri_sum) - n * polygamma(1, q)
+        hessian[1, 2] = hessian[2, 1] = n / v - inverse_sum
+        hessian[2, 2] = -n * q / v**2 + p * x_inverse_squared + q * inverse_squared_sum
+        return Derivatives(self._value(params, x_log, log_sum), -gradient, -hessian)
 
 
 def negative_log_likelihood(params: FloatArray, x: FloatArray, spend: FloatArray) -> float:

@@ -33,13 +33,14 @@ References
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
 from scipy.special import expit, gammaln, hyp2f1
 
-from advocacy.clv.bgnbd import GroupedCustomers, checked_rfm
+from advocacy.clv.bgnbd import GroupedCustomers, checked_rfm, distinct_rows, first_of_each
 from advocacy.clv.fitting import FloatArray, MaximumLikelihoodModel, as_float_array
 
 
@@ -57,38 +58,82 @@ def log_hyp2f1_next(a: FloatArray, b: FloatArray, z: FloatArray) -> FloatArray:
 
 
 def log_a0_terms(
-    params: FloatArray, x: FloatArray, t_x: FloatArray, age: FloatArray
+    params: FloatArray,
+    x: FloatArray,
+    t_x: FloatArray,
+    age: FloatArray,
+    pairs: tuple[DistinctPairs, DistinctPairs] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """The logs of the two terms of the likelihood's bracket: alive at T, and dead in (t_x, T].
 
     The first is −(r + x) log(α + T) − s log(β + T); the second log(s/(r + s + x) · A₀), −∞ when
-    t_x = T (no time to die unseen).
+    t_x = T (no time to die unseen). The ₂F₁ at t_x depends on (x, t_x) alone and the one at T
+    on (x, T): given ``pairs``, each is computed once per distinct pair.
     """
     r, alpha, s, beta = params
-    power = r + s + x
     larger = max(alpha, beta)
-    b = s + 1 if alpha >= beta else r + x
     gap = abs(alpha - beta)
-    at_last = log_hyp2f1_next(power, b, gap / (larger + t_x)) - power * np.log(larger + t_x)
-    at_end = log_hyp2f1_next(power, b, gap / (larger + age)) - power * np.log(larger + age)
+
+    def at(times: FloatArray, distinct: DistinctPairs | None) -> FloatArray:
+        counts, when = (x, times) if distinct is None else (distinct.x, distinct.values)
+        power = r + s + counts
+        b = s + 1 if alpha >= beta else r + counts
+        value: FloatArray = log_hyp2f1_next(power, b, gap / (larger + when)) - power * np.log(
+            larger + when
+        )
+        return value if distinct is None else value[distinct.index]
+
+    at_last = at(t_x, None if pairs is None else pairs[0])
+    at_end = at(age, None if pairs is None else pairs[1])
     with np.errstate(divide="ignore", invalid="ignore"):
         # A₀ is an integral over (t_x, T], so at_last ≥ at_end but for rounding.
         log_a0 = at_last + np.log(-np.expm1(np.minimum(at_end - at_last, 0.0)))
     alive = -(r + x) * np.log(alpha + age) - s * np.log(beta + age)
-    dead = np.log(s) - np.log(power) + log_a0
+    dead = np.log(s) - np.log(r + s + x) + log_a0
     return np.asarray(alive, dtype=np.float64), np.asarray(dead, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class DistinctPairs:
+    """The distinct (x, value) pairs of some rows, and each row's pair."""
+
+    x: FloatArray
+    values: FloatArray
+    index: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, x: FloatArray, values: FloatArray) -> DistinctPairs:
+        index = distinct_rows(x, values)
+        first = first_of_each(index)
+        return cls(x[first], values[first], index)
+
+
+class ParetoLikelihood:
+    """The Pareto/NBD negative log-likelihood of fixed customers, quick to evaluate many times:
+    the ₂F₁ terms are computed once per distinct (x, t_x) and (x, T) pair."""
+
+    def __init__(self, customers: GroupedCustomers) -> None:
+        self.customers = customers
+        self.pairs = (
+            DistinctPairs.of(customers.x, customers.t_x),
+            DistinctPairs.of(customers.x, customers.T),
+        )
+
+    def __call__(self, params: FloatArray) -> float:
+        r, alpha, s, beta = params
+        customers = self.customers
+        counts = customers.counts
+        common = gammaln(r + counts) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        alive, dead = log_a0_terms(params, customers.x, customers.t_x, customers.T, self.pairs)
+        with np.errstate(invalid="ignore"):
+            # NaN where ₂F₁ fails at extreme trial parameters: the optimiser steps back from it.
+            log_likelihood = common[customers.count_index] + np.logaddexp(alive, dead)
+        return -float(np.dot(customers.weights, log_likelihood))
 
 
 def negative_log_likelihood(params: FloatArray, customers: GroupedCustomers) -> float:
     """The Pareto/NBD negative log-likelihood of ``customers`` at ``params`` = (r, α, s, β)."""
-    r, alpha, s, beta = params
-    counts = customers.counts
-    common = gammaln(r + counts) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
-    alive, dead = log_a0_terms(params, customers.x, customers.t_x, customers.T)
-    with np.errstate(invalid="ignore"):
-        # NaN where ₂F₁ fails at extreme trial parameters: the optimiser steps back from it.
-        log_likelihood = common[customers.count_index] + np.logaddexp(alive, dead)
-    return -float(np.dot(customers.weights, log_likelihood))
+    return ParetoLikelihood(customers)(params)
 
 
 def growth_integral(rate: float, span: FloatArray) -> FloatArray:
@@ -162,9 +207,7 @@ class ParetoNBD(MaximumLikelihoodModel):
         mean_age = max(float(age.mean()), 1e-3)
         defaults = {"r": 1.0, "alpha": mean_age, "s": 1.0, "beta": mean_age}
         self._maximise_likelihood(
-            lambda params: negative_log_likelihood(params, customers),
-            self._starting_point(defaults, initial),
-            x.size,
+            ParetoLikelihood(customers), self._starting_point(defaults, initial), x.size
         )
         return self
 
