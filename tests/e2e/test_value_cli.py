@@ -121,3 +121,35 @@ def test_an_empty_catalogue_says_so_instead_of_failing(
 
     assert code == 0
     assert "No customer has orders." in out
+
+
+def test_segments_can_rank_the_tiers_by_a_model_clv(
+    capsys: pytest.CaptureFixture[str], demo: str
+) -> None:
+    args = ("--db", demo, "segments", "--as-of", TODAY, "--clv-model", "bgnbd")
+    code, out, _ = run(capsys, *args, "--horizon-months", "6", "--json")
+    _, text, _ = run(capsys, *args)
+
+    assert code == 0
+    report = json.loads(out)
+    assert report["clv_model"]["model"] == "bgnbd"
+    assert report["clv_model"]["horizon_months"] == 6
+    assert report["clv_model"]["purchase_model"]["name"] == "BG/NBD"
+    for currency in report["currencies"]:
+        tiers = {t["tier"]: t for t in currency["tiers"]}
+        if tiers["high"]["customers"]:
+            assert tiers["top"]["min_clv"] >= tiers["high"]["max_clv"]
+    assert "BG/NBD purchases × Gamma-Gamma spend over 12 months" in text
+
+
+def test_segments_refuse_options_of_the_other_kind_of_clv(
+    capsys: pytest.CaptureFixture[str], demo: str
+) -> None:
+    code, _, err = run(capsys, "--db", demo, "segments", "--horizon-months", "6")
+    assert code == 2
+    assert "--clv-model bgnbd or paretonbd" in err
+    code, _, err = run(
+        capsys, "--db", demo, "segments", "--clv-model", "bgnbd", "--lifespan-years", "3"
+    )
+    assert code == 2
+    assert "--clv-model simple" in err

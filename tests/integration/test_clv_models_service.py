@@ -19,6 +19,7 @@ import pytest
 from advocacy import Catalogue
 from advocacy.errors import InvalidInput
 from advocacy.services.clv_models import MIN_REPEAT_BUYERS, clv_model_report
+from advocacy.services.value import segments_report
 from tests import factories
 
 AS_OF = dt.datetime(2025, 1, 1)
@@ -153,3 +154,35 @@ def test_unknown_or_unavailable_models_and_an_empty_catalogue_are_clear_errors(
         clv_model_report(catalogue.engine, as_of=AS_OF)
     with pytest.raises(InvalidInput, match="unknown model"):
         clv_model_report(catalogue.engine, model="magic", as_of=AS_OF)
+
+
+def test_value_tiers_can_rank_the_model_clv(crafted: Catalogue) -> None:
+    modelled = clv_model_report(crafted.engine, as_of=AS_OF, limit=70)
+    model_clv = {
+        row["customer_id"]: row["clv"] for s in modelled["currencies"] for row in s["top_customers"]
+    }
+
+    report = segments_report(crafted.engine, as_of=AS_OF, clv_model="bgnbd", limit=70)
+
+    assert report["clv_model"]["model"] == "bgnbd"
+    assert report["clv_model"]["horizon_months"] == 12
+    assert [s["currency"] for s in report["clv_model"]["skipped_currencies"]] == ["MDL"]
+    tiers = {c["currency"]: {t["tier"]: t for t in c["tiers"]} for c in report["currencies"]}
+    for code in ("EUR", "GBP"):
+        ranked = tiers[code]
+        listed = [row for tier in ranked.values() for row in tier["top_customers"]]
+        assert {row["customer_id"]: row["clv"] for row in listed} == {
+            who: clv for who, clv in model_clv.items() if who.startswith(code)
+        }
+        # the top tier holds the highest model CLVs: none of them is below a high one
+        assert ranked["top"]["min_clv"] >= ranked["high"]["max_clv"]
+        assert sum(t["customers"] for t in ranked.values()) == {"EUR": 40, "GBP": 25}[code]
+    # a currency whose spend model could not be fitted has no model CLV to rank
+    assert all(t["customers"] == 0 for t in tiers["MDL"].values() if t["tier"] != "none")
+
+
+def test_a_horizon_without_a_model_is_refused(crafted: Catalogue) -> None:
+    with pytest.raises(InvalidInput, match="horizon"):
+        segments_report(crafted.engine, as_of=AS_OF, horizon_months=6)
+    with pytest.raises(InvalidInput, match="unknown model"):
+        segments_report(crafted.engine, as_of=AS_OF, clv_model="magic")

@@ -135,9 +135,27 @@ def clv(
 
 @click.command("segments")
 @click.option(
+    "--clv-model",
+    type=click.Choice(MODELS),
+    default="simple",
+    show_default=True,
+    help="The CLV the value tiers rank: simple (the articles' formula) or the discounted value "
+    "over a horizon from bgnbd / paretonbd × Gamma-Gamma.",
+)
+@click.option(
     "--lifespan-years",
     type=click.FloatRange(min=0),
-    help="Expected lifespan for the CLV of the value tiers (default from the churn rate).",
+    help="Expected lifespan for the simple CLV of the value tiers (default from the churn rate).",
+)
+@click.option(
+    "--horizon-months",
+    type=click.IntRange(min=1),
+    help="Months of future value (default 12); --clv-model bgnbd and paretonbd only.",
+)
+@click.option(
+    "--discount-rate",
+    type=click.FloatRange(min=0),
+    help="Annual discount rate, 0.1 for 10 % (default 0.1); --clv-model bgnbd and paretonbd only.",
 )
 @_common
 @db_option
@@ -145,13 +163,22 @@ def clv(
 @click.pass_context
 def segments(
     ctx: click.Context,
+    clv_model: str,
     lifespan_years: float | None,
+    horizon_months: int | None,
+    discount_rate: float | None,
     as_of: dt.datetime | None,
     currency: str | None,
     limit: int,
     as_json: bool,
 ) -> None:
     """RFM segments (Champions, Loyal, At risk, …) and value tiers by CLV, per currency."""
+    if clv_model == "simple" and (horizon_months is not None or discount_rate is not None):
+        raise click.UsageError(
+            "--horizon-months and --discount-rate are for --clv-model bgnbd or paretonbd"
+        )
+    if clv_model != "simple" and lifespan_years is not None:
+        raise click.UsageError("--lifespan-years is for --clv-model simple")
     from advocacy.services.value import segments_report  # polars loads only when asked
 
     report = segments_report(
@@ -159,6 +186,9 @@ def segments(
         as_of=as_of,
         currency=currency,
         lifespan_years=lifespan_years,
+        clv_model=clv_model,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
         limit=limit,
     )
     if as_json:
@@ -237,8 +267,20 @@ def render_segments(report: dict[str, Any]) -> str:
         "RFM segments (recency, frequency, monetary scores 1–5 within each currency)",
         table([_readable(s) for s in report["segments"]], ["segment", "customers", "share"]),
     ]
-    if report["currencies"]:
+    model = report["clv_model"]
+    if report["currencies"] and model["model"] == "simple":
         lines += ["", f"Value tiers by CLV. {_lifespan_line(report)}"]
+    elif report["currencies"]:
+        lines += [
+            "",
+            f"Value tiers by the CLV of {model['purchase_model']['name']} purchases × "
+            f"Gamma-Gamma spend over {model['horizon_months']} months, discounted "
+            f"{100 * model['annual_discount_rate']:g} % a year.",
+        ]
+        lines += [
+            f"No CLV in {skip['currency']} ({skip['customers']} customers): {skip['reason']}."
+            for skip in model["skipped_currencies"]
+        ]
     for currency in report["currencies"]:
         lines += ["", f"Value tiers in {currency['currency']}"]
         columns = ["tier", "customers", "min_clv", "max_clv", "total_clv", "share_of_clv"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import math
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -164,6 +165,128 @@ def _money(value: float) -> float:
     return round(float(value), 2)
 
 
+@dataclass(frozen=True)
+class ModelValues:
+    """Every customer's model CLV with the fitted models behind it.
+
+    ``table`` is indexed by customer id with ``frequency``, ``recency``, ``T`` (days),
+    ``probability_alive``, ``expected_purchases``, ``currency``, ``expected_spend`` and ``clv``
+    (NaN for the customers of a skipped currency).
+    """
+
+    table: pd.DataFrame
+    as_of: dt.datetime
+    horizon_months: int
+    discount_rate: float
+    purchase_model: dict[str, Any]
+    spend_models: list[dict[str, Any]]
+    skipped_currencies: list[dict[str, Any]]
+
+
+def model_customer_values(
+    engine: Engine,
+    *,
+    model: str = "bgnbd",
+    as_of: dt.datetime | None = None,
+    horizon_months: int = DEFAULT_HORIZON_MONTHS,
+    discount_rate: float = DEFAULT_DISCOUNT_RATE,
+    currency: str | None = None,
+) -> ModelValues:
+    """Fit the purchase model and each currency's spend model; every customer's model CLV.
+
+    With ``currency`` only that currency's spend model is fitted and only its customers are
+    kept (the purchase model is always fitted on every customer). The module docstring gives
+    the definitions.
+    """
+    fitter = purchase_model(model)
+    if isinstance(horizon_months, bool) or horizon_months < 1:
+        raise InvalidInput("the horizon must be a whole number of months, 1 or more")
+    monthly_discount_rate(discount_rate)
+    if discount_rate < 0:
+        raise InvalidInput("the discount rate cannot be negative")
+    as_of = as_of or dt.datetime.now(dt.UTC)
+    if as_of.tzinfo is not None:  # the catalogue stores naive UTC
+        as_of = as_of.astimezone(dt.UTC).replace(tzinfo=None)
+    wanted = currency.strip().upper() if currency else None
+    orders = _counted_orders(engine, as_of)
+    if orders.empty:
+        raise InvalidInput(f"no counted orders at or before {as_of.date()}: nothing to model")
+
+    rfm = rfm_summary(orders, "customer", "ordered_at", observation_end=as_of, freq="D")
+    fitter.fit(rfm["frequency"], rfm["recency"], rfm["T"])
+    horizon = horizon_months * 365.25 / 12
+    frequency, recency, age = (rfm[name].to_numpy() for name in ("frequency", "recency", "T"))
+    rfm["probability_alive"] = fitter.probability_alive(frequency, recency, age)
+    rfm["expected_purchases"] = fitter.conditional_expected_purchases(
+        horizon, frequency, recency, age
+    )
+    rfm["currency"] = _dominant_currency(orders).reindex(rfm.index)
+    rfm["expected_spend"] = np.nan
+    rfm["clv"] = np.nan
+    if wanted is not None:
+        rfm = rfm[rfm["currency"] == wanted].copy()
+
+    spend_models: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    counts = rfm["currency"].value_counts()
+    for code in sorted(counts.index, key=lambda code: (-int(counts[code]), str(code))):
+        members = rfm.index[rfm["currency"] == code]
+        own = orders[(orders["currency"] == code) & orders["customer"].isin(members)]
+        spend = rfm_summary(
+            own, "customer", "ordered_at", "amount", observation_end=as_of, freq="D"
+        ).reindex(members)
+        repeat = spend[(spend["frequency"] > 0) & (spend["monetary_value"] > 0)]
+        problem = None
+        if len(repeat) < MIN_REPEAT_BUYERS:
+            problem = (
+                f"fewer than {MIN_REPEAT_BUYERS} customers with repeat purchases "
+                "in this currency to fit its spend model"
+            )
+        else:
+            own_frequency = spend["frequency"].to_numpy()
+            own_spend = np.where(own_frequency > 0, spend["monetary_value"].to_numpy(), 0.0)
+            spender = GammaGamma()
+            try:
+                spender.fit(repeat["frequency"], repeat["monetary_value"])
+                expected_spend = spender.conditional_expected_average_profit(
+                    own_frequency, np.maximum(own_spend, 0.0)
+                )
+            except InvalidInput as error:  # e.g. q ≤ 1: the fitted mean spend is infinite
+                problem = str(error)
+        if problem is not None:
+            skipped.append(
+                {
+                    "currency": code,
+                    "customers": len(members),
+                    "repeat_buyers": len(repeat),
+                    "reason": problem,
+                }
+            )
+            continue
+        spend_models.append({"currency": code, **_model_info(spender, "Gamma-Gamma")})
+        group = rfm.loc[members]
+        rfm.loc[members, "expected_spend"] = expected_spend
+        rfm.loc[members, "clv"] = customer_lifetime_value(
+            fitter,
+            group["frequency"].to_numpy(),
+            group["recency"].to_numpy(),
+            group["T"].to_numpy(),
+            expected_spend,
+            horizon_months=horizon_months,
+            annual_discount_rate=discount_rate,
+            freq_days=1.0,
+        )
+    return ModelValues(
+        table=rfm,
+        as_of=as_of,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        purchase_model=_model_info(fitter, MODEL_NAMES[model]),
+        spend_models=spend_models,
+        skipped_currencies=skipped,
+    )
+
+
 def clv_model_report(
     engine: Engine,
     *,
@@ -188,84 +311,19 @@ def clv_model_report(
     ``probability_alive``, ``expected_spend`` and ``clv``. The module docstring gives the
     definitions.
     """
-    fitter = purchase_model(model)
-    if isinstance(horizon_months, bool) or horizon_months < 1:
-        raise InvalidInput("the horizon must be a whole number of months, 1 or more")
-    monthly = monthly_discount_rate(discount_rate)
-    if discount_rate < 0:
-        raise InvalidInput("the discount rate cannot be negative")
-    as_of = as_of or dt.datetime.now(dt.UTC)
-    if as_of.tzinfo is not None:  # the catalogue stores naive UTC
-        as_of = as_of.astimezone(dt.UTC).replace(tzinfo=None)
-    wanted = currency.strip().upper() if currency else None
-    orders = _counted_orders(engine, as_of)
-    if orders.empty:
-        raise InvalidInput(f"no counted orders at or before {as_of.date()}: nothing to model")
-
-    rfm = rfm_summary(orders, "customer", "ordered_at", observation_end=as_of, freq="D")
-    fitter.fit(rfm["frequency"], rfm["recency"], rfm["T"])
-    horizon = horizon_months * 365.25 / 12
-    frequency, recency, age = (rfm[name].to_numpy() for name in ("frequency", "recency", "T"))
-    rfm["probability_alive"] = fitter.probability_alive(frequency, recency, age)
-    rfm["expected_purchases"] = fitter.conditional_expected_purchases(
-        horizon, frequency, recency, age
+    values = model_customer_values(
+        engine,
+        model=model,
+        as_of=as_of,
+        horizon_months=horizon_months,
+        discount_rate=discount_rate,
+        currency=currency,
     )
-    rfm["currency"] = _dominant_currency(orders).reindex(rfm.index)
-
-    spend_models: list[dict[str, Any]] = []
-    skipped: list[dict[str, Any]] = []
+    table = values.table
     summaries: list[dict[str, Any]] = []
-    counts = rfm["currency"].value_counts()
-    codes = sorted(counts.index, key=lambda code: (-int(counts[code]), str(code)))
-    for code in codes:
-        if wanted is not None and code != wanted:
-            continue
-        group = rfm[rfm["currency"] == code].copy()
-        own = orders[(orders["currency"] == code) & orders["customer"].isin(group.index)]
-        spend = rfm_summary(
-            own, "customer", "ordered_at", "amount", observation_end=as_of, freq="D"
-        ).reindex(group.index)
-        repeat = spend[(spend["frequency"] > 0) & (spend["monetary_value"] > 0)]
-        if len(repeat) < MIN_REPEAT_BUYERS:
-            skipped.append(
-                {
-                    "currency": code,
-                    "customers": len(group),
-                    "repeat_buyers": len(repeat),
-                    "reason": f"fewer than {MIN_REPEAT_BUYERS} customers with repeat purchases "
-                    "in this currency to fit its spend model",
-                }
-            )
-            continue
-        own_frequency = spend["frequency"].to_numpy()
-        own_spend = np.where(own_frequency > 0, spend["monetary_value"].to_numpy(), 0.0)
-        spender = GammaGamma()
-        try:
-            spender.fit(repeat["frequency"], repeat["monetary_value"])
-            group["expected_spend"] = spender.conditional_expected_average_profit(
-                own_frequency, np.maximum(own_spend, 0.0)
-            )
-        except InvalidInput as error:  # e.g. q ≤ 1: the fitted mean spend is infinite
-            skipped.append(
-                {
-                    "currency": code,
-                    "customers": len(group),
-                    "repeat_buyers": len(repeat),
-                    "reason": str(error),
-                }
-            )
-            continue
-        spend_models.append({"currency": code, **_model_info(spender, "Gamma-Gamma")})
-        group["clv"] = customer_lifetime_value(
-            fitter,
-            group["frequency"].to_numpy(),
-            group["recency"].to_numpy(),
-            group["T"].to_numpy(),
-            group["expected_spend"].to_numpy(),
-            horizon_months=horizon_months,
-            annual_discount_rate=discount_rate,
-            freq_days=1.0,
-        )
+    for info in values.spend_models:
+        code = info["currency"]
+        group = table[table["currency"] == code]
         top = group.reset_index(names="customer_id").sort_values(
             ["clv", "customer_id"], ascending=[False, True]
         )
@@ -284,16 +342,16 @@ def clv_model_report(
         )
     return {
         "model": model,
-        "as_of": as_of,
-        "currency": wanted,
+        "as_of": values.as_of,
+        "currency": currency.strip().upper() if currency else None,
         "horizon_months": horizon_months,
         "annual_discount_rate": discount_rate,
-        "monthly_discount_rate": monthly,
+        "monthly_discount_rate": monthly_discount_rate(discount_rate),
         "time_unit": "days",
-        "purchase_model": _model_info(fitter, MODEL_NAMES[model]),
-        "spend_models": spend_models,
-        "skipped_currencies": skipped,
-        "customers": len(rfm),
+        "purchase_model": values.purchase_model,
+        "spend_models": values.spend_models,
+        "skipped_currencies": values.skipped_currencies,
+        "customers": values.purchase_model["customers"],
         "intervals": None,
         "definitions": DEFINITIONS,
         "currencies": summaries,

@@ -397,19 +397,37 @@ def segments_report(
     as_of: dt.datetime | None = None,
     currency: str | None = None,
     lifespan_years: float | None = None,
+    clv_model: str = "simple",
+    horizon_months: int | None = None,
+    discount_rate: float | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     """RFM segments and CLV value tiers: how many customers in each, and the first ``limit``.
 
+    The tiers rank the articles' simple CLV (``clv_model="simple"``), or the CLV of a purchase
+    model × Gamma-Gamma spend over ``horizon_months`` discounted at ``discount_rate``
+    (``"bgnbd"``, ``"paretonbd"``; see :mod:`advocacy.services.clv_models`): the customers of a
+    currency whose spend model could not be fitted then have no CLV and the tier "none".
+
     Returns a JSON-ready dictionary: ``as_of``, ``currency`` (the filter), the lifespan and churn
-    used for CLV, ``customers``, ``customers_without_orders``, ``segments`` (each RFM segment
-    with ``customers``, ``share`` and its best ``top_customers`` by RFM score, then recency),
-    and ``currencies``: per currency the ``segments`` counts and the ``tiers`` (``tier``,
-    ``customers``, ``min_clv``, ``max_clv``, ``total_clv``, ``share_of_clv`` and the
+    used for the simple CLV, ``clv_model`` (``model``, and for the probabilistic models
+    ``horizon_months``, ``annual_discount_rate``, ``purchase_model``, ``spend_models``,
+    ``skipped_currencies``), ``customers``, ``customers_without_orders``, ``segments`` (each RFM
+    segment with ``customers``, ``share`` and its best ``top_customers`` by RFM score, then
+    recency), and ``currencies``: per currency the ``segments`` counts and the ``tiers``
+    (``tier``, ``customers``, ``min_clv``, ``max_clv``, ``total_clv``, ``share_of_clv`` and the
     ``top_customers`` by CLV).
     """
     values = customer_values(engine, as_of=as_of, lifespan_years=lifespan_years, currency=currency)
-    table = values.table.with_columns(
+    table = values.table
+    model_info: dict[str, Any] = {"model": "simple"}
+    if clv_model != "simple":
+        table, model_info = _with_model_clv(
+            engine, values, clv_model, horizon_months, discount_rate, currency
+        )
+    elif horizon_months is not None or discount_rate is not None:
+        raise InvalidInput("a horizon and a discount rate are for the bgnbd and paretonbd models")
+    table = table.with_columns(
         (pl.col("r").cast(pl.Int32) + pl.col("f") + pl.col("m")).alias("score")
     )
     total = table.height
@@ -467,6 +485,7 @@ def segments_report(
     without = int(table["currency"].is_null().sum())
     return {
         **_header(values, currency),
+        "clv_model": model_info,
         "customers": total - without,
         "customers_without_orders": without,
         "no_orders": {"segment": NO_ORDERS, "tier": NO_TIER, "customers": without},
@@ -474,3 +493,50 @@ def segments_report(
         "segments": segments,
         "currencies": currencies,
     }
+
+
+def _with_model_clv(
+    engine: Engine,
+    values: CustomerValues,
+    model: str,
+    horizon_months: int | None,
+    discount_rate: float | None,
+    currency: str | None,
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """``values.table`` with the model CLV in ``clv`` and the tiers ranked on it."""
+    from advocacy.services import clv_models  # the models load only when asked
+
+    modelled = clv_models.model_customer_values(
+        engine,
+        model=model,
+        as_of=values.as_of,
+        horizon_months=clv_models.DEFAULT_HORIZON_MONTHS
+        if horizon_months is None
+        else horizon_months,
+        discount_rate=clv_models.DEFAULT_DISCOUNT_RATE if discount_rate is None else discount_rate,
+        currency=currency,
+    )
+    model_clv = pl.DataFrame(
+        {
+            "customer_id": [str(key) for key in modelled.table.index],
+            "model_clv": modelled.table["clv"].to_numpy(dtype=np.float64),
+        }
+    )
+    table = (
+        values.table.drop("clv", "tier")
+        .join(model_clv, on="customer_id", how="left")
+        .rename({"model_clv": "clv"})
+        .with_columns(pl.col("clv").fill_nan(None))
+    )
+    clv = table["clv"].to_numpy().astype(np.float64)
+    tiers = value_tiers(clv, groups=table["currency"].fill_null("").to_numpy())
+    table = table.with_columns(pl.Series("tier", tiers)).select(values.table.columns)
+    info = {
+        "model": model,
+        "horizon_months": modelled.horizon_months,
+        "annual_discount_rate": modelled.discount_rate,
+        "purchase_model": modelled.purchase_model,
+        "spend_models": modelled.spend_models,
+        "skipped_currencies": modelled.skipped_currencies,
+    }
+    return table, info
