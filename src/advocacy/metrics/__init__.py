@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         monthly_churn,
     )
     from advocacy.metrics.clv_simple import customer_clv, expected_lifespan, simple_clv
+    from advocacy.metrics.drivers import DriverReport, ThemeDriver, key_drivers
     from advocacy.metrics.nps_groups import NpsGroup, nps_breakdown, nps_grid, nps_trend
     from advocacy.metrics.segments import RfmScores, rfm_scores, value_tiers
     from advocacy.metrics.survival import kaplan_meier, median_survival, survival_at
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "churn": ("ChurnResult", "activity_spells", "churn_rate", "cohort_retention", "monthly_churn"),
     "clv_simple": ("customer_clv", "expected_lifespan", "simple_clv"),
+    "drivers": ("DriverReport", "ThemeDriver", "key_drivers"),
     "nps_groups": ("NpsGroup", "nps_breakdown", "nps_grid", "nps_trend"),
     "segments": ("RfmScores", "rfm_scores", "value_tiers"),
     "survival": ("kaplan_meier", "median_survival", "survival_at"),
@@ -36,10 +38,12 @@ _MODULE_OF = {name: module for module, names in _WHERE.items() for name in names
 
 __all__ = [
     "ChurnResult",
+    "DriverReport",
     "NpsChange",
     "NpsGroup",
     "NpsResult",
     "RfmScores",
+    "ThemeDriver",
     "activity_spells",
     "churn_rate",
     "cohort_retention",
@@ -47,6 +51,7 @@ __all__ = [
     "customer_clv",
     "expected_lifespan",
     "kaplan_meier",
+    "key_drivers",
     "median_survival",
     "monthly_churn",
     "nps",
