@@ -34,22 +34,26 @@ $(LIFETIMES_WHEEL):
 ## Lint, type-check and run the whole suite on SQLite and a throwaway PostgreSQL.
 test: venv test-data
 	bash scripts/ensure-system-packages.sh
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench training
+	$(BIN)/ruff format --check src tests bench training
 	$(BIN)/mypy
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench training
 	$(BIN)/mypy
 
 pytest: venv
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Benchmarks against pandas: importing 1,000,000 reviews; NPS over 10M answers and churn.
+## Benchmarks: importing 1,000,000 reviews and NPS/churn against pandas; the CLV models against
+## lifetimes; text analysis quality (on ../shared/data/eval) and speed.
 bench: venv
 	$(BIN)/python bench/import_reviews.py --markdown
 	$(BIN)/python bench/metrics.py --markdown
+	$(BIN)/python bench/clv.py --markdown
+	$(BIN)/python bench/text_quality.py --markdown
+	$(BIN)/python bench/text_speed.py --markdown
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

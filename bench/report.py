@@ -54,6 +54,16 @@ def invocation() -> str:
     return shlex.join([shown, *sys.argv])
 
 
+def machine_facts() -> str:
+    """One line: the CPU, its cores, the memory and the Python that ran the benchmark."""
+    memory = total_memory_bytes()
+    shown = "unknown" if memory is None else f"{memory / 2**30:.0f} GiB"
+    return (
+        f"Machine: {cpu_model()}, {os.cpu_count()} cores, {shown} memory; "
+        f"Python {platform.python_version()}."
+    )
+
+
 def megabytes(value: int | None) -> str:
     return "—" if value is None else f"{value / 1e6:,.0f}"
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,9 +72,16 @@ class Catalogue:
         max_rating: float | None = None,
         language: str | None = None,
         search: str | None = None,
+        sentiment: str | None = None,
+        theme: str | None = None,
+        urgent: bool | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
-        """Feedback items of every kind (NPS answers, reviews, posts, tickets), newest first."""
+        """Feedback items of every kind (NPS answers, reviews, posts, tickets), newest first.
+
+        ``language`` is the language the source gave, else the one text analysis found;
+        ``sentiment``, ``theme`` and ``urgent`` filter on the results of text analysis.
+        """
         filters = queries.FeedbackFilter(
             kind=kind,
             platform=platform,
@@ -84,9 +92,34 @@ class Catalogue:
             max_rating=max_rating,
             language=language,
             search=search,
+            sentiment=sentiment,
+            theme=theme,
+            urgent=urgent,
             limit=limit,
         )
         return queries.feedback_frame(self.engine, filters)
+
+    def analyze(
+        self,
+        *,
+        mode: str = "fast",
+        since: dt.datetime | None = None,
+        reanalyze: bool = False,
+        languages: Sequence[str] | None = None,
+        themes_file: str | None = None,
+    ) -> dict[str, Any]:
+        """Analyse the text of the feedback not analysed yet (all of it with ``reanalyze``):
+        language, sentiment, themes, urgency, redaction. Returns what the run did."""
+        from advocacy.services.analysis import analyse_feedback, analyzer_for
+        from advocacy.text.language import DEFAULT_LANGUAGES
+
+        analyzer = analyzer_for(
+            mode,
+            languages=languages or DEFAULT_LANGUAGES,
+            themes_file=themes_file,
+        )
+        summary = analyse_feedback(self.engine, analyzer, since=since, reanalyze=reanalyze)
+        return summary.as_dict()
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """One customer's profile, orders and feedback."""

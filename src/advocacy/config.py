@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any, Literal, cast
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///advocacy.sqlite"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_LANGUAGES = "en,es,ru,ro"
 
 
 class Settings(BaseSettings):
@@ -14,16 +17,35 @@ class Settings(BaseSettings):
 
     ``database_url`` is a SQLAlchemy URL (``ADVOCACY_DATABASE_URL``); the default is a SQLite file
     in the working directory. ``base_url`` is the public address links sent to customers are built
-    on (``ADVOCACY_BASE_URL``).
+    on (``ADVOCACY_BASE_URL``). Text analysis: ``text_mode`` (``ADVOCACY_TEXT_MODE``, ``fast`` or
+    ``accurate``) is the model that scores items as they land, ``languages``
+    (``ADVOCACY_LANGUAGES``, ISO 639-1 codes separated by commas) the languages told apart,
+    ``themes_file`` (``ADVOCACY_THEMES_FILE``) a company's own theme taxonomy (JSON).
     """
 
     model_config = SettingsConfigDict(env_prefix="ADVOCACY_", extra="ignore")
 
     database_url: str = Field(default=DEFAULT_DATABASE_URL)
     base_url: str = Field(default=DEFAULT_BASE_URL)
+    text_mode: Literal["accurate", "fast"] = Field(default="fast")
+    languages: str = Field(default=DEFAULT_LANGUAGES)
+    themes_file: str | None = Field(default=None)
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: str) -> str:
+        codes = [code.strip().lower() for code in value.split(",") if code.strip()]
+        if not codes or not all(code.isalpha() and 2 <= len(code) <= 3 for code in codes):
+            raise ValueError("languages are ISO 639-1 codes separated by commas, e.g. en,es,ru")
+        return ",".join(codes)
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        """The configured languages as a tuple of codes."""
+        return tuple(self.languages.split(","))
 
 
 def load_settings(**overrides: str | None) -> Settings:
     """Settings from the environment, with the non-``None`` overrides (e.g. ``--db``) on top."""
     given = {key: value for key, value in overrides.items() if value is not None}
-    return Settings(**given)
+    return Settings(**cast(dict[str, Any], given))

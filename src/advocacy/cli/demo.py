@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from sqlalchemy.engine import make_url
 
+from advocacy.cli.analysis import describe_analysis, run_analysis
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
 from advocacy.errors import InvalidInput
 
@@ -33,6 +34,13 @@ IMPORT_ORDER = ("customers", "orders", "nps", "reviews", "tickets", "social")
 @click.option(
     "--replace", is_flag=True, help="Start from an empty SQLite file if it holds data already."
 )
+@click.option(
+    "--analyze/--no-analyze",
+    "analyse",
+    default=True,
+    show_default=True,
+    help="Analyse the feedback's text (fast mode) once it is imported.",
+)
 @db_option
 @json_option
 @click.pass_context
@@ -42,6 +50,7 @@ def demo(
     seed: int,
     today: dt.datetime | None,
     replace: bool,
+    analyse: bool,
     as_json: bool,
 ) -> None:
     """Build the demo company: customers in six countries, two years of orders, NPS answers,
@@ -66,15 +75,26 @@ def demo(
         )
         for kind in IMPORT_ORDER:
             reports.append(catalogue.import_file(kind, files[kind]))
+    analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
     counts = catalogue.counts()
     seconds = time.monotonic() - started
     if as_json:
-        echo_json({"counts": counts, "seconds": round(seconds, 2), "seed": seed, "customers": size})
+        echo_json(
+            {
+                "counts": counts,
+                "seconds": round(seconds, 2),
+                "seed": seed,
+                "customers": size,
+                "analysis": None if analysis is None else analysis.as_dict(),
+            }
+        )
         return
     url = catalogue.engine.url.render_as_string(hide_password=True)
     click.echo(f"Built the demo company in {seconds:.1f} s into {url}:")
     for report in reports:
         click.echo(f"  {report.kind:<10} {report.imported:>8,} records")
+    if analysis is not None:
+        click.echo(describe_analysis(analysis))
 
 
 def _make_room(ctx: click.Context, replace: bool) -> None:
@@ -105,6 +125,8 @@ after `make demo`, run `source .venv/bin/activate` first):
   advocacy feedback list --kind nps --max-rating 6 --language es
                                                   Spanish-speaking detractors
   advocacy feedback list --search "late"          everything that mentions a late delivery
+  advocacy drivers                                which themes move NPS, with intervals
+  advocacy analyze --reanalyze --mode accurate    the text analysis again, with the transformer
   advocacy customers show {customer:<24}one customer: profile, orders, feedback
   advocacy nps --by quarter                       NPS with its margin of error, quarter by quarter
   advocacy nps --by country                       each country against the rest, with p-values

@@ -46,6 +46,13 @@ def feedback() -> None:
 @click.option("--max-rating", type=float, help="Rating at most this, on the item's own scale.")
 @click.option("--language", help="Language code, e.g. es.")
 @click.option("--search", help="Words to find in the title or text.")
+@click.option(
+    "--sentiment",
+    type=click.Choice(["negative", "neutral", "positive"]),
+    help="Sentiment found by text analysis.",
+)
+@click.option("--theme", help="A theme found by text analysis, e.g. delivery.")
+@click.option("--urgent", is_flag=True, help="Only items text analysis found urgent.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @db_option
 @json_option
@@ -61,6 +68,9 @@ def list_command(
     max_rating: float | None,
     language: str | None,
     search: str | None,
+    sentiment: str | None,
+    theme: str | None,
+    urgent: bool,
     limit: int,
     as_json: bool,
 ) -> None:
@@ -75,6 +85,9 @@ def list_command(
         max_rating=max_rating,
         language=language,
         search=search,
+        sentiment=sentiment,
+        theme=theme,
+        urgent=True if urgent else None,
         limit=limit,
     )
     rows = [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
@@ -92,6 +105,7 @@ def list_command(
         "customer_id",
         "rating",
         "language",
+        "sentiment",
         "text",
     ]
     click.echo(table(rows, columns, widths={"text": 70}))

@@ -12,6 +12,9 @@ import click
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
 from advocacy.importers.formats import KINDS
 
+# The kinds whose records carry text to analyse.
+FEEDBACK_KINDS = frozenset({"nps", "reviews", "tickets", "social"})
+
 if TYPE_CHECKING:
     from advocacy.services.ingest import ImportReport
 
@@ -51,6 +54,14 @@ class _Progress:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where --skip-bad-rows writes refused rows (default: FILE-STEM.rejects.csv here).",
 )
+@click.option(
+    "--analyze/--no-analyze",
+    "analyse",
+    default=True,
+    show_default=True,
+    help="Analyse the text of the feedback imported (language, sentiment, themes, urgency, "
+    "redaction) right after the import, in ADVOCACY_TEXT_MODE (default fast).",
+)
 @db_option
 @json_option
 @click.pass_context
@@ -60,6 +71,7 @@ def import_command(
     file: Path,
     skip_bad_rows: bool,
     rejects: Path | None,
+    analyse: bool,
     as_json: bool,
 ) -> None:
     """Import FILE as KIND records: customers, orders, nps, reviews, tickets or social.
@@ -84,14 +96,25 @@ def import_command(
         )
     finally:
         progress.done()
+    analysis = None
+    landed = report.imported + report.updated
+    if analyse and kind.lower() in FEEDBACK_KINDS and landed:
+        from advocacy.cli.analysis import run_analysis
+
+        analysis = run_analysis(catalogue.engine, show_progress=progress.enabled)
     if as_json:
         document = report.as_dict()
         document["errors"] = document["errors"][:100]
+        document["analysis"] = None if analysis is None else analysis.as_dict()
         echo_json(document)
     else:
         click.echo(describe(report))
         for error in report.errors[:20]:
             click.echo(f"  {error}", err=True)
+        if analysis is not None:
+            from advocacy.cli.analysis import describe_analysis
+
+            click.echo(describe_analysis(analysis))
 
 
 def describe(report: ImportReport) -> str:

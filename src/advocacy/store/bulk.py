@@ -29,6 +29,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    null,
     or_,
     select,
     true,
@@ -51,6 +52,8 @@ BULK_ROWS = 100_000
 SCRATCH = "advocacy_scratch"
 # SQLite's page cache for the merge, in KiB when negative (as PRAGMA cache_size takes it).
 MERGE_CACHE_SIZE = -16 * 1024
+# The feedback columns text analysis reads: a change to any of them clears ``analyzed_at``.
+ANALYSED_COLUMNS = ("text", "title", "language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +366,14 @@ class StagedImport:
                 stored[ATTRIBUTES], excluded[ATTRIBUTES]
             )
         assignments["updated_at"] = func.now()
+        reanalyse = [name for name in ANALYSED_COLUMNS if name in updated]
+        if reanalyse and "analyzed_at" in stored:
+            # A new wording must be analysed again; other changes (a rating, a link) keep the
+            # analysis of the text.
+            assignments["analyzed_at"] = case(
+                (or_(*(stored[n].is_distinct_from(excluded[n]) for n in reanalyse)), null()),
+                else_=stored["analyzed_at"],
+            )
         statement = statement.on_conflict_do_update(
             index_elements=self.key,
             set_=assignments,

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.importers.formats import FEEDBACK_KINDS
@@ -26,9 +39,11 @@ ORDER_COLUMNS = [
 FEEDBACK_COLUMNS = [
     "kind", "platform", "item_id", "customer_id", "order_id", "occurred_at", "author", "rating",
     "rating_scale", "rating_normalized", "title", "text", "language", "channel", "touchpoint",
-    "product", "status", "contacts", "closed_at", "likes", "shares", "url", "sentiment",
-    "sentiment_score", "themes", "urgent", "attributes",
+    "product", "status", "contacts", "closed_at", "likes", "shares", "url", "detected_language",
+    "sentiment", "sentiment_score", "themes", "urgent", "urgency_reasons", "redacted_text",
+    "analyzed_at", "attributes",
 ]  # fmt: skip
+SENTIMENTS = ("negative", "neutral", "positive")
 KIND_ALIASES = {"reviews": "review", "tickets": "ticket", "social": "social", "nps": "nps"}
 
 
@@ -104,6 +119,9 @@ class FeedbackFilter:
     max_rating: float | None = None
     language: str | None = None
     search: str | None = None
+    sentiment: str | None = None
+    theme: str | None = None
+    urgent: bool | None = None
     limit: int | None = None
 
 
@@ -115,6 +133,19 @@ def normalise_kind(kind: str) -> str:
             f"unknown feedback kind {kind!r}: use one of {', '.join(FEEDBACK_KINDS)}"
         )
     return value
+
+
+def _mentions_theme(engine: Engine, theme: str) -> ColumnElement[bool]:
+    """Items whose analysed themes include ``theme`` (a JSON array of objects)."""
+    f = FeedbackItem.__table__.c
+    if engine.dialect.name == "postgresql":
+        return f.themes.op("@>")(cast(literal(json.dumps([{"theme": theme}])), JSONB))
+    found = (
+        select(literal(1))
+        .select_from(func.json_each(f.themes).table_valued("value"))
+        .where(func.json_extract(literal_column("value"), "$.theme") == theme)
+    )
+    return found.exists()
 
 
 def feedback_frame(engine: Engine, filters: FeedbackFilter | None = None) -> pd.DataFrame:
@@ -137,7 +168,21 @@ def feedback_frame(engine: Engine, filters: FeedbackFilter | None = None) -> pd.
     if filters.max_rating is not None:
         query = query.where(f.rating <= filters.max_rating)
     if filters.language:
-        query = query.where(f.language == filters.language)
+        # The language the source gave, else the one text analysis found.
+        code = filters.language.strip().lower()
+        query = query.where(
+            or_(f.language == code, and_(f.language.is_(None), f.detected_language == code))
+        )
+    if filters.sentiment:
+        if filters.sentiment not in SENTIMENTS:
+            raise InvalidInput(
+                f"unknown sentiment {filters.sentiment!r}: use {', '.join(SENTIMENTS)}"
+            )
+        query = query.where(f.sentiment == filters.sentiment)
+    if filters.theme:
+        query = query.where(_mentions_theme(engine, filters.theme.strip().lower()))
+    if filters.urgent is not None:
+        query = query.where(f.urgent.is_(True) if filters.urgent else f.urgent.is_not(True))
     if filters.search:
         pattern = (
             "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -1,0 +1,101 @@
+"""Text-analysis speed: texts per second and peak memory of the whole pipeline, both modes.
+
+One command::
+
+    .venv/bin/python bench/text_speed.py [--fast-texts 20000] [--accurate-texts 600] [--markdown]
+
+**Texts.** The demo company's feedback (NPS comments, reviews, tickets, social posts in English,
+Spanish, Russian and Romanian; ``advocacy.demo``, seed 7, 20,000 customers), repeated in order
+until there are enough: texts the project owns, of the lengths customers write.
+
+**Measurement.** Each mode runs in its own fresh process (``--child``): it loads the models,
+warms them up on 20 texts, then times ``Analyzer(mode).analyze`` — language, sentiment per item
+and per sentence, themes with their sentiment, urgency, redaction — over the texts in batches of
+256, as ``advocacy analyze`` does. *texts/s* is texts ÷ wall time of the analysis alone; *peak
+MB* the process's whole ``ru_maxrss`` (models included). Both modes use every core of the
+machine: the accurate mode's transformer runs on as many threads as there are cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from report import invocation, machine_facts, markdown_table, run_child
+
+BATCH = 256
+COLUMNS = {"nps": "comment", "reviews": "text", "tickets": "text", "social": "text"}
+
+
+def demo_texts(count: int) -> list[str]:
+    """``count`` feedback texts of the demo company, repeated in order if need be."""
+    from advocacy.demo import write_demo_files
+
+    texts: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        files = write_demo_files(Path(folder), customers=20_000, seed=7)
+        for kind, column in COLUMNS.items():
+            with files[kind].open(encoding="utf-8") as handle:
+                texts += [row[column] for row in csv.DictReader(handle) if row.get(column)]
+    return [texts[i % len(texts)] for i in range(count)]
+
+
+def child(mode: str, count: int) -> int:
+    from advocacy.text.pipeline import Analyzer
+
+    texts = demo_texts(count)
+    analyzer = Analyzer(mode)  # type: ignore[arg-type]
+    analyzer.analyze(texts[:20])
+    started = time.perf_counter()
+    for offset in range(0, len(texts), BATCH):
+        analyzer.analyze(texts[offset : offset + BATCH])
+    seconds = time.perf_counter() - started
+    characters = sum(len(text) for text in texts) / len(texts)
+    print(json.dumps({"texts": len(texts), "seconds": seconds, "mean_characters": characters}))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--fast-texts", type=int, default=20_000)
+    parser.add_argument("--accurate-texts", type=int, default=600)
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown report")
+    parser.add_argument("--child", choices=["fast", "accurate"], help=argparse.SUPPRESS)
+    parser.add_argument("--texts", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child, args.texts)
+    rows = []
+    targets = {"fast": 2000, "accurate": 50}
+    for mode, count in (("fast", args.fast_texts), ("accurate", args.accurate_texts)):
+        done = run_child([sys.executable, __file__, "--child", mode, "--texts", str(count)])
+        if done.code != 0:
+            rows.append([mode, "FAILED", done.failure_note(), "", "", ""])
+            continue
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        rate = result["texts"] / result["seconds"]
+        rows.append(
+            [
+                mode,
+                f"{result['texts']:,}",
+                f"{result['mean_characters']:.0f}",
+                f"{rate:,.1f}",
+                f"{done.max_rss_bytes / 1e6:,.0f}",
+                f"≥ {targets[mode]:,}: {'met' if rate >= targets[mode] else 'not met'}",
+            ]
+        )
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    headers = ["mode", "texts", "mean chars", "texts/s", "peak MB", "target"]
+    print(f"## Text speed — {when}\n\n{machine_facts()}\n\nCommand: `{invocation()}`\n")
+    print(markdown_table(headers, rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,206 @@
+"""``advocacy analyze``: text analysis of the feedback, on demand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from advocacy.services.analysis import AnalysisSummary
+
+
+def run_analysis(
+    engine: Engine,
+    *,
+    mode: str | None = None,
+    since: dt.datetime | None = None,
+    reanalyze: bool = False,
+    show_progress: bool = False,
+) -> AnalysisSummary:
+    """Analyse the pending items with the installation's settings (``ADVOCACY_TEXT_MODE``,
+    ``ADVOCACY_LANGUAGES``, ``ADVOCACY_THEMES_FILE``), ``mode`` overriding the first."""
+    from advocacy.config import load_settings
+    from advocacy.services.analysis import analyse_feedback, analyzer_for
+
+    settings = load_settings()
+    chosen: Any = mode or settings.text_mode
+    analyzer = analyzer_for(
+        chosen, languages=settings.language_codes, themes_file=settings.themes_file
+    )
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\r  analysed {done:>10,} of {total:,} items", nl=False, err=True)
+
+    summary = analyse_feedback(
+        engine,
+        analyzer,
+        since=since,
+        reanalyze=reanalyze,
+        progress=progress if show_progress else None,
+    )
+    if show_progress and summary.analysed + summary.without_text:
+        click.echo("\r" + " " * 50 + "\r", nl=False, err=True)
+    return summary
+
+
+def describe_analysis(summary: AnalysisSummary) -> str:
+    """One or two sentences saying what a run of text analysis did."""
+    if not summary.analysed and not summary.without_text:
+        return "Nothing to analyse: every feedback item is analysed already."
+    rate = summary.items_per_second
+    parts = [
+        f"Analysed {summary.analysed:,} feedback items ({summary.mode} mode"
+        + (f", {rate:,.0f} items/s" if rate else "")
+        + f"); {summary.without_text:,} without text."
+    ]
+    if summary.analysed:
+        sentiments = ", ".join(f"{count:,} {name}" for name, count in summary.sentiments.items())
+        languages = ", ".join(f"{name} {count:,}" for name, count in summary.languages.items())
+        parts.append(f"Sentiment: {sentiments}. Languages: {languages}.")
+        parts.append(f"{summary.urgent:,} urgent.")
+    return " ".join(parts)
+
+
+@click.command("analyze")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only items dated from this day on (YYYY-MM-DD).",
+)
+@click.option(
+    "--reanalyze",
+    is_flag=True,
+    help="Analyse again items analysed before (after a new taxonomy or model).",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["accurate", "fast"]),
+    help="accurate: a multilingual transformer (about 10–20 items/s a core); fast: word "
+    "vectors (thousands a second). Default ADVOCACY_TEXT_MODE, else fast.",
+)
+@db_option
+@json_option
+@click.pass_context
+def analyze(
+    ctx: click.Context,
+    since: dt.datetime | None,
+    reanalyze: bool,
+    mode: str | None,
+    as_json: bool,
+) -> None:
+    """Find language, sentiment, themes and urgency, and redact personal data, in feedback.
+
+    Analyses the items not analysed yet (every item as it is imported is, unless the import
+    said --no-analyze); --reanalyze does all of them again.
+    """
+    summary = run_analysis(
+        catalogue_from(ctx).engine,
+        mode=mode,
+        since=since,
+        reanalyze=reanalyze,
+        show_progress=sys.stderr.isatty() and not as_json,
+    )
+    if as_json:
+        echo_json(summary.as_dict())
+    else:
+        click.echo(describe_analysis(summary))
+
+
+def _interval(value: Any, low: Any, high: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:+.1f} [{low:+.1f}, {high:+.1f}]" if low is not None else f"{value:+.1f}"
+
+
+def render_drivers(report: dict[str, Any]) -> str:
+    """The key-drivers report as text for the terminal."""
+    nps = report["nps"]
+    score = "n/a" if nps["score"] is None else f"{nps['score']:+.1f}"
+    lines = [
+        f"Key drivers of NPS: {report['answers']:,} analysed answers, NPS {score}"
+        + (f"; {report['unanalysed']:,} answers not analysed yet" if report["unanalysed"] else ""),
+        "Impact: NPS points gained if the theme's detractors were passives"
+        + (" (only those negative about it)" if report["negative_only"] else "")
+        + f"; {round(100 * report['confidence'])} % intervals.",
+        "",
+    ]
+    rows = [
+        {
+            "theme": driver["label"],
+            "mentions": driver["mentions"],
+            "nps with": driver["nps_with"],
+            "nps without": driver["nps_without"],
+            "gap": _interval(driver["gap"], driver["gap_ci_low"], driver["gap_ci_high"]),
+            "impact": _interval(
+                driver["impact"], driver["impact_ci_low"], driver["impact_ci_high"]
+            ),
+            "significant": "yes" if driver["significant"] else "",
+        }
+        for driver in report["drivers"]
+    ]
+    if not rows:
+        return "\n".join([*lines, "No theme is mentioned in the analysed answers."])
+    columns = ["theme", "mentions", "nps with", "nps without", "gap", "impact", "significant"]
+    return "\n".join([*lines, table(rows, columns)])
+
+
+@click.command("drivers")
+@click.option(
+    "--from",
+    "since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Answers from this day on (YYYY-MM-DD).",
+)
+@click.option(
+    "--to",
+    "until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Answers up to and including this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--negative-only",
+    is_flag=True,
+    help="Count in a theme's impact only the detractors who were negative about it.",
+)
+@click.option(
+    "--min-mentions",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Leave out themes mentioned by fewer answers.",
+)
+@db_option
+@json_option
+@click.pass_context
+def drivers(
+    ctx: click.Context,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    negative_only: bool,
+    min_mentions: int,
+    as_json: bool,
+) -> None:
+    """Which themes of the comments separate detractors from promoters and move NPS."""
+    from advocacy.config import load_settings
+    from advocacy.services.drivers import drivers_report
+    from advocacy.text.themes import Taxonomy
+
+    report = drivers_report(
+        catalogue_from(ctx).engine,
+        since=since,
+        until=None if until is None else until + dt.timedelta(days=1),
+        negative_only=negative_only,
+        min_mentions=min_mentions,
+        taxonomy=Taxonomy.load(load_settings().themes_file),
+    )
+    if as_json:
+        echo_json(report)
+    else:
+        click.echo(render_drivers(report))

@@ -1,0 +1,165 @@
+"""Text analysis of the catalogue's feedback: every item that lands, and on demand.
+
+Items are analysed in batches, each batch written in its own transaction: an interrupted run
+keeps what it finished, and the next picks up the items still without ``analyzed_at``. An item's
+title and text are analysed together (a review's title is often its verdict); the redacted text
+is that of the text alone. An item without any text (an NPS score without a comment) is marked
+analysed with no sentiment and no themes: its score speaks for it. Re-importing an item with a
+new wording clears its ``analyzed_at`` (:mod:`advocacy.store.bulk`), so it is analysed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, bindparam, select, update
+
+from advocacy.errors import InvalidInput
+from advocacy.store.tables import FeedbackItem
+from advocacy.text.pipeline import MODES, Analyzer, TextAnalysis
+from advocacy.text.redact import redact_many
+
+BATCH_SIZE = 256
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class AnalysisSummary:
+    """What a run of text analysis did."""
+
+    mode: str
+    analysed: int = 0
+    without_text: int = 0
+    urgent: int = 0
+    sentiments: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    themes: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def items_per_second(self) -> float | None:
+        return self.analysed / self.seconds if self.seconds > 0 else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of the summary."""
+        rate = self.items_per_second
+        return {
+            **asdict(self),
+            "seconds": round(self.seconds, 3),
+            "items_per_second": None if rate is None else round(rate, 1),
+        }
+
+
+def pending_items(
+    engine: Engine, *, since: dt.datetime | None = None, reanalyze: bool = False
+) -> list[int]:
+    """The ids of the items to analyse: those not analysed yet (all with ``reanalyze``), from
+    ``since`` on (their date, inclusive)."""
+    f = FeedbackItem.__table__.c
+    query = select(f.id).order_by(f.id)
+    if not reanalyze:
+        query = query.where(f.analyzed_at.is_(None))
+    if since is not None:
+        query = query.where(f.occurred_at >= since)
+    with engine.connect() as connection:
+        return [int(row[0]) for row in connection.execute(query)]
+
+
+def analyse_feedback(
+    engine: Engine,
+    analyzer: Analyzer,
+    *,
+    since: dt.datetime | None = None,
+    reanalyze: bool = False,
+    batch_size: int = BATCH_SIZE,
+    progress: Progress | None = None,
+) -> AnalysisSummary:
+    """Analyse the pending items (see :func:`pending_items`) and store the results."""
+    started = time.perf_counter()
+    todo = pending_items(engine, since=since, reanalyze=reanalyze)
+    summary = AnalysisSummary(mode=analyzer.mode)
+    counts: dict[str, Counter[str]] = {"s": Counter(), "l": Counter(), "t": Counter()}
+    f = FeedbackItem.__table__.c
+    for offset in range(0, len(todo), batch_size):
+        batch = todo[offset : offset + batch_size]
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(f.id, f.title, f.text).where(f.id.in_(batch)).order_by(f.id)
+            ).all()
+        combined = ["\n".join(part for part in (row.title, row.text) if part) for row in rows]
+        results = analyzer.analyze(combined)
+        texts_alone = redact_many([row.text for row in rows])
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        values = [
+            _stored(row.id, result, redacted, now)
+            for row, result, redacted in zip(rows, results, texts_alone, strict=True)
+        ]
+        with engine.begin() as connection:
+            connection.execute(_UPDATE, values)
+        for result in results:
+            if result.sentiment is None:
+                summary.without_text += 1
+                continue
+            summary.analysed += 1
+            summary.urgent += result.urgent
+            counts["s"][result.sentiment] += 1
+            counts["l"][result.language] += 1
+            counts["t"].update(result.theme_names)
+        if progress is not None:
+            progress(min(offset + batch_size, len(todo)), len(todo))
+    summary.sentiments = dict(counts["s"].most_common())
+    summary.languages = dict(counts["l"].most_common())
+    summary.themes = dict(counts["t"].most_common())
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+_TABLE = cast(Table, FeedbackItem.__table__)
+_UPDATE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("item_id"))
+    .values(
+        detected_language=bindparam("detected_language"),
+        sentiment=bindparam("sentiment"),
+        sentiment_score=bindparam("sentiment_score"),
+        themes=bindparam("themes"),
+        urgent=bindparam("urgent"),
+        urgency_reasons=bindparam("urgency_reasons"),
+        redacted_text=bindparam("redacted_text"),
+        analyzed_at=bindparam("analyzed_at"),
+    )
+)
+
+
+def _stored(
+    item_id: int, result: TextAnalysis, redacted: str | None, now: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "detected_language": result.language,
+        "sentiment": result.sentiment,
+        "sentiment_score": result.sentiment_score,
+        "themes": [
+            {"theme": m.theme, "sentiment": m.sentiment, "score": round(m.score, 4)}
+            for m in result.themes
+        ],
+        "urgent": result.urgent,
+        "urgency_reasons": list(result.urgency_reasons),
+        "redacted_text": redacted,
+        "analyzed_at": now,
+    }
+
+
+def analyzer_for(mode: str, *, languages: Sequence[str], themes_file: str | None) -> Analyzer:
+    """An analyzer in ``mode`` ("accurate" or "fast") with the installation's languages and
+    theme taxonomy."""
+    from advocacy.text.themes import Taxonomy
+
+    if mode not in MODES:
+        raise InvalidInput(f"unknown mode {mode!r}: choose accurate or fast")
+    return Analyzer(mode, languages=languages, taxonomy=Taxonomy.load(themes_file))

@@ -1,0 +1,231 @@
+"""One pass over a batch of texts: language, sentiment per item and per sentence, themes with
+their own sentiment, urgency with reasons, and the text with personal data redacted.
+
+The item's sentiment comes from the model of the chosen mode: ``"accurate"`` (sentence
+embeddings of a multilingual transformer) or ``"fast"`` (word vectors distilled from it). The
+sentences of a text are always scored by the fast model, in both modes: a review has a handful of
+them, and scoring each with the transformer would multiply its cost by as many. A theme's
+sentiment (aspect-level sentiment) is that of the sentences that mention it: the mean of their
+probabilities, labelled by the largest. A text of one sentence gives that sentence the item's
+sentiment.
+
+The score of a sentiment is P(positive) − P(negative), from −1 to 1; its label is the most
+probable of negative, neutral and positive.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from advocacy.errors import InvalidInput
+from advocacy.text.language import DEFAULT_LANGUAGES, UNKNOWN, LanguageIdentifier
+from advocacy.text.redact import redact
+from advocacy.text.sentences import Sentence, split_sentences
+from advocacy.text.sentiment import LABELS, SentimentModel, sentiment_model
+from advocacy.text.themes import Taxonomy
+from advocacy.text.urgency import UrgencyRules
+
+Mode = Literal["accurate", "fast"]
+MODES: tuple[Mode, ...] = ("accurate", "fast")
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceSentiment:
+    """A sentence, where it is in the text, and its sentiment."""
+
+    text: str
+    start: int
+    end: int
+    sentiment: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeMention:
+    """A theme a text talks about, the sentiment of what it says about it, and where."""
+
+    theme: str
+    sentiment: str
+    score: float
+    sentences: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    """Everything text analysis says about one text."""
+
+    language: str
+    language_confidence: float
+    sentiment: str | None
+    sentiment_score: float | None
+    themes: tuple[ThemeMention, ...]
+    urgent: bool
+    urgency_reasons: tuple[str, ...]
+    redacted_text: str
+    sentences: tuple[SentenceSentiment, ...] = field(default=())
+
+    @property
+    def theme_names(self) -> list[str]:
+        """The themes, in the taxonomy's order."""
+        return [mention.theme for mention in self.themes]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dictionary of the analysis."""
+        return {
+            "language": self.language,
+            "language_confidence": round(self.language_confidence, 4),
+            "sentiment": self.sentiment,
+            "sentiment_score": None
+            if self.sentiment_score is None
+            else round(self.sentiment_score, 4),
+            "themes": [
+                {"theme": m.theme, "sentiment": m.sentiment, "score": round(m.score, 4)}
+                for m in self.themes
+            ],
+            "urgent": self.urgent,
+            "urgency_reasons": list(self.urgency_reasons),
+            "redacted_text": self.redacted_text,
+            "sentences": [
+                {
+                    "text": s.text,
+                    "start": s.start,
+                    "end": s.end,
+                    "sentiment": s.sentiment,
+                    "score": round(s.score, 4),
+                }
+                for s in self.sentences
+            ],
+        }
+
+
+def _labels(probabilities: npt.NDArray[np.float64]) -> tuple[list[str], list[float]]:
+    labels = [LABELS[int(i)] for i in np.argmax(probabilities, axis=1)]
+    scores = (probabilities[:, 2] - probabilities[:, 0]).tolist()
+    return labels, scores
+
+
+class Analyzer:
+    """Text analysis with its models loaded once, for batch after batch.
+
+    Parameters
+    ----------
+    mode : {"accurate", "fast"}
+        Which model scores whole items (see the module docstring).
+    languages : iterable of str
+        The languages to tell apart (ISO 639-1); others come out as the nearest of these or
+        "unknown".
+    taxonomy : Taxonomy, optional
+        The themes; by default Advocacy's.
+    """
+
+    def __init__(
+        self,
+        mode: Mode = "accurate",
+        *,
+        languages: Iterable[str] = DEFAULT_LANGUAGES,
+        taxonomy: Taxonomy | None = None,
+        item_model: SentimentModel | None = None,
+        sentence_model: SentimentModel | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise InvalidInput(f"unknown mode {mode!r}: choose accurate or fast")
+        self.mode = mode
+        self.identify = LanguageIdentifier(languages)
+        self.taxonomy = taxonomy or Taxonomy.default()
+        self.urgency = UrgencyRules()
+        self.item_model = item_model or sentiment_model(mode)
+        self.sentence_model = sentence_model or sentiment_model("fast")
+
+    def analyze(self, texts: Sequence[str | None]) -> list[TextAnalysis]:
+        """The analysis of each text, in order; an empty or missing text gives "unknown"
+        language, no sentiment, no themes."""
+        cleaned = [(text or "").replace("\x00", "") for text in texts]
+        present = [i for i, text in enumerate(cleaned) if text.strip()]
+        split = {i: split_sentences(cleaned[i]) for i in present}
+        item_rows = self._probabilities(self.item_model, [cleaned[i] for i in present])
+        sentence_texts = [s.text for i in present if len(split[i]) > 1 for s in split[i]]
+        sentence_rows = self._probabilities(self.sentence_model, sentence_texts)
+        results: list[TextAnalysis] = []
+        position = {index: row for row, index in enumerate(present)}
+        next_sentence = 0
+        for index, text in enumerate(cleaned):
+            if index not in position:
+                results.append(
+                    TextAnalysis(UNKNOWN, 0.0, None, None, (), False, (), redact(text).text)
+                )
+                continue
+            item = item_rows[position[index]]
+            sentences = split[index]
+            if len(sentences) > 1:
+                rows = sentence_rows[next_sentence : next_sentence + len(sentences)]
+                next_sentence += len(sentences)
+            else:
+                rows = item[None, :]
+            results.append(self._one(text, item, sentences, rows))
+        return results
+
+    def _one(
+        self,
+        text: str,
+        item: npt.NDArray[np.float64],
+        sentences: list[Sentence],
+        rows: npt.NDArray[np.float64],
+    ) -> TextAnalysis:
+        guess = self.identify(text)
+        (label,), (score,) = _labels(item[None, :])
+        sentence_labels, sentence_scores = _labels(rows)
+        scored = tuple(
+            SentenceSentiment(s.text, s.start, s.end, lab, sc)
+            for s, lab, sc in zip(sentences, sentence_labels, sentence_scores, strict=True)
+        )
+        mentions = []
+        for theme, where in self.taxonomy.sentences_by_theme([s.text for s in sentences]).items():
+            (theme_label,), (theme_score,) = _labels(rows[where].mean(axis=0)[None, :])
+            mentions.append(ThemeMention(theme, theme_label, theme_score, tuple(where)))
+        urgency = self.urgency.assess(text, label)
+        return TextAnalysis(
+            language=guess.language,
+            language_confidence=guess.confidence,
+            sentiment=label,
+            sentiment_score=score,
+            themes=tuple(mentions),
+            urgent=urgency.urgent,
+            urgency_reasons=urgency.reasons,
+            redacted_text=redact(text).text,
+            sentences=scored,
+        )
+
+    @staticmethod
+    def _probabilities(model: SentimentModel, texts: list[str]) -> npt.NDArray[np.float64]:
+        if not texts:
+            return np.empty((0, 3))
+        return np.asarray(model.predict_proba(texts), dtype=np.float64)
+
+
+_ANALYZERS: dict[Mode, Analyzer] = {}
+_ANALYZERS_LOCK = threading.Lock()
+
+
+def analyze(texts: Iterable[str | None], mode: Mode = "accurate") -> list[TextAnalysis]:
+    """Analyse ``texts`` with Advocacy's models and default taxonomy.
+
+    Returns one :class:`TextAnalysis` per text with at least ``language``, ``sentiment``
+    ("negative", "neutral", "positive"), ``sentiment_score``, ``themes`` and ``urgent``.
+
+    Examples
+    --------
+    >>> result, = analyze(["The courier was late again and nobody answers. Refund me!"], "fast")
+    >>> result.language, result.sentiment, "delivery" in result.theme_names
+    ('en', 'negative', True)
+    """
+    with _ANALYZERS_LOCK:
+        if mode not in _ANALYZERS:
+            _ANALYZERS[mode] = Analyzer(mode)
+        analyzer = _ANALYZERS[mode]
+    return analyzer.analyze(list(texts))

@@ -1,0 +1,108 @@
+"""`advocacy analyze`, `advocacy drivers` and the inbox filters, as scripts and people use them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+from tests.e2e.test_cli import run
+
+COMMENTS = [
+    (1, "The courier lost my parcel again, I want my money back", "en"),
+    (2, "Доставка опоздала на неделю, поддержка не отвечает", "ru"),
+    (3, "<script>alert(1)</script> Pedido roto y entrega tarde", "es"),
+    (10, "Great quality, friendly staff, fast delivery!", "en"),
+    (9, "Calitate foarte bună, recomand", "ro"),
+    (8, "", None),
+]
+
+
+@pytest.fixture
+def answered(capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path) -> str:
+    rows = [
+        {
+            "response_id": f"N{i}",
+            "score": score,
+            "comment": comment,
+            "responded_at": f"2025-04-{i + 1:02d}",
+            "language": language,
+        }
+        for i, (score, comment, language) in enumerate(COMMENTS)
+    ]
+    path = factories.write_csv(tmp_path / "nps.csv", rows)
+    code, out, err = run(capsys, "--db", sqlite_url, "import", "nps", str(path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["analysis"]["analysed"] == 5  # analysed as they land
+    assert report["analysis"]["without_text"] == 1
+    return sqlite_url
+
+
+def test_imported_feedback_is_analysed_and_the_inbox_filters_on_it(
+    capsys: pytest.CaptureFixture[str], answered: str
+) -> None:
+    code, out, _ = run(capsys, "--db", answered, "feedback", "list", "--sentiment", "negative",
+                       "--theme", "delivery", "--json")  # fmt: skip
+
+    assert code == 0
+    items = json.loads(out)["items"]
+    assert {item["item_id"] for item in items} >= {"N0", "N1", "N2"}
+    assert all(item["sentiment"] == "negative" for item in items)
+    spanish = next(item for item in items if item["item_id"] == "N2")
+    assert spanish["text"].startswith("<script>")  # kept as text, never executed
+    assert spanish["detected_language"] == "es"
+
+
+def test_analyze_has_nothing_left_to_do_and_reanalyze_does_everything_again(
+    capsys: pytest.CaptureFixture[str], answered: str
+) -> None:
+    _, first, _ = run(capsys, "--db", answered, "analyze")
+    code, out, _ = run(capsys, "--db", answered, "analyze", "--reanalyze", "--json")
+
+    assert "Nothing to analyse" in first
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["analysed"] == 5
+    assert summary["mode"] == "fast"
+    assert set(summary["languages"]) <= {"en", "es", "ru", "ro", "unknown"}
+
+
+def test_drivers_rank_the_themes_of_the_detractors(
+    capsys: pytest.CaptureFixture[str], answered: str
+) -> None:
+    code, out, _ = run(capsys, "--db", answered, "drivers", "--min-mentions", "1", "--json")
+    _, text, _ = run(capsys, "--db", answered, "drivers", "--min-mentions", "1")
+
+    assert code == 0
+    report = json.loads(out)
+    assert report["answers"] == 6
+    assert report["drivers"][0]["theme"] == "delivery"
+    assert "Key drivers of NPS" in text
+    assert "Delivery" in text
+
+
+def test_a_bad_mode_or_date_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    code, _, err = run(capsys, "--db", sqlite_url, "analyze", "--mode", "magic")
+    assert code == 2
+    assert "magic" in err
+    code, _, err = run(capsys, "--db", sqlite_url, "analyze", "--since", "yesterday")
+    assert code == 2
+
+
+def test_an_import_can_leave_the_analysis_for_later(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path
+) -> None:
+    path = factories.write_csv(tmp_path / "nps.csv", factories.nps_answers())
+
+    code, out, _ = run(capsys, "--db", sqlite_url, "import", "nps", str(path), "--no-analyze",
+                       "--json")  # fmt: skip
+    _, later, _ = run(capsys, "--db", sqlite_url, "analyze", "--json")
+
+    assert code == 0
+    assert json.loads(out)["analysis"] is None
+    assert json.loads(later)["analysed"] == 2
