@@ -32,7 +32,10 @@ def run_analysis(
     settings = load_settings()
     chosen: Any = mode or settings.text_mode
     analyzer = analyzer_for(
-        chosen, languages=settings.language_codes, themes_file=settings.themes_file
+        chosen,
+        languages=settings.language_codes,
+        themes_file=settings.themes_file,
+        engine=engine,
     )
 
     def progress(done: int, total: int) -> None:
@@ -204,3 +207,57 @@ def drivers(
         echo_json(report)
     else:
         click.echo(render_drivers(report))
+
+
+@click.group("text")
+def text() -> None:
+    """The text models: train the company's own sentiment model on its customers' ratings."""
+
+
+@text.command("train")
+@click.option(
+    "--min-per-class",
+    type=click.IntRange(min=5),
+    default=50,
+    show_default=True,
+    help="Fewest negative and positive rated comments a language needs to be trained.",
+)
+@db_option
+@json_option
+@click.pass_context
+def train(ctx: click.Context, min_per_class: int, as_json: bool) -> None:
+    """Learn the company's own sentiment model from rated comments (NPS scores, stars).
+
+    Per language, a fifth of the rated comments is held out; the new model is kept only if,
+    blended with the shipped one, it beats the shipped model on them. Then run
+    `advocacy analyze --reanalyze` to use it.
+    """
+    from advocacy.config import load_settings
+    from advocacy.services.text_training import train_company_models
+
+    report = train_company_models(
+        catalogue_from(ctx).engine,
+        languages=load_settings().language_codes,
+        min_per_class=min_per_class,
+    )
+    if as_json:
+        echo_json(report)
+        return
+    rows = [
+        {
+            "language": entry["language"],
+            "negative": entry["examples"]["negative"],
+            "neutral": entry["examples"]["neutral"],
+            "positive": entry["examples"]["positive"],
+            "shipped": entry["shipped_accuracy"],
+            "company": entry["company_accuracy"],
+            "kept": "yes" if entry["kept"] else "no",
+            "why": entry["reason"],
+        }
+        for entry in report["languages"]
+    ]
+    columns = ["language", "negative", "neutral", "positive", "shipped", "company", "kept", "why"]
+    click.echo(
+        "Company sentiment models (held-out balanced accuracy, positive vs negative):\n"
+        + table(rows, columns, widths={"why": 60})
+    )

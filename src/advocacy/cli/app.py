@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from advocacy import __version__
-from advocacy.cli.analysis import analyze, drivers
+from advocacy.cli.analysis import analyze, drivers, text
 from advocacy.cli.churn import churn
 from advocacy.cli.customers import customers
 from advocacy.cli.database import db
@@ -41,3 +41,4 @@ cli.add_command(segments)
 cli.add_command(churn)
 cli.add_command(analyze)
 cli.add_command(drivers)
+cli.add_command(text)

@@ -155,11 +155,24 @@ def _stored(
     }
 
 
-def analyzer_for(mode: str, *, languages: Sequence[str], themes_file: str | None) -> Analyzer:
-    """An analyzer in ``mode`` ("accurate" or "fast") with the installation's languages and
-    theme taxonomy."""
+def analyzer_for(
+    mode: str,
+    *,
+    languages: Sequence[str],
+    themes_file: str | None,
+    engine: Engine | None = None,
+) -> Analyzer:
+    """An analyzer in ``mode`` ("accurate" or "fast") with the installation's languages, theme
+    taxonomy and, given the ``engine``, the company's own sentiment models (``advocacy text
+    train``)."""
+    from advocacy.services.text_training import company_models
     from advocacy.text.themes import Taxonomy
 
     if mode not in MODES:
         raise InvalidInput(f"unknown mode {mode!r}: choose accurate or fast")
-    return Analyzer(mode, languages=languages, taxonomy=Taxonomy.load(themes_file))
+    return Analyzer(
+        mode,
+        languages=languages,
+        taxonomy=Taxonomy.load(themes_file),
+        company_models=company_models(engine) if engine is not None else None,
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -190,3 +191,22 @@ class ImportRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer)
     rejected: Mapped[int] = mapped_column(Integer)
     rejects_path: Mapped[str | None] = mapped_column(String(1000))
+
+
+class TextModel(Base):
+    """A sentiment model the company trained on its own rated feedback, for one language.
+
+    ``weights`` holds the model as a NumPy ``.npz`` document (no pickle); ``metrics`` what the
+    held-out check measured when it was kept.
+    """
+
+    __tablename__ = "text_models"
+    __table_args__ = (UniqueConstraint("language", "task", name="uq_text_models_language_task"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    language: Mapped[str] = mapped_column(String(35))
+    task: Mapped[str] = mapped_column(String(30))
+    examples: Mapped[int] = mapped_column(Integer)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    weights: Mapped[bytes] = mapped_column(LargeBinary)
+    trained_at: Mapped[datetime] = mapped_column(DateTime())

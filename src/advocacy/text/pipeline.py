@@ -16,7 +16,7 @@ probable of negative, neutral and positive.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from advocacy.errors import InvalidInput
-from advocacy.text.language import DEFAULT_LANGUAGES, UNKNOWN, LanguageIdentifier
+from advocacy.text.language import DEFAULT_LANGUAGES, UNKNOWN, LanguageGuess, LanguageIdentifier
+from advocacy.text.learning import CompanyModel, blend
 from advocacy.text.redact import redact
 from advocacy.text.sentences import Sentence, split_sentences
 from advocacy.text.sentiment import LABELS, SentimentModel, sentiment_model
@@ -122,6 +123,10 @@ class Analyzer:
         "unknown".
     taxonomy : Taxonomy, optional
         The themes; by default Advocacy's.
+    company_models : mapping of str to CompanyModel, optional
+        The company's own sentiment models by language (:mod:`advocacy.text.learning`): an
+        item in one of those languages gets the mean of the mode's and the company's
+        probabilities.
     """
 
     def __init__(
@@ -132,6 +137,7 @@ class Analyzer:
         taxonomy: Taxonomy | None = None,
         item_model: SentimentModel | None = None,
         sentence_model: SentimentModel | None = None,
+        company_models: Mapping[str, CompanyModel] | None = None,
     ) -> None:
         if mode not in MODES:
             raise InvalidInput(f"unknown mode {mode!r}: choose accurate or fast")
@@ -141,6 +147,7 @@ class Analyzer:
         self.urgency = UrgencyRules()
         self.item_model = item_model or sentiment_model(mode)
         self.sentence_model = sentence_model or sentiment_model("fast")
+        self.company_models = dict(company_models or {})
 
     def analyze(self, texts: Sequence[str | None]) -> list[TextAnalysis]:
         """The analysis of each text, in order; an empty or missing text gives "unknown"
@@ -148,7 +155,14 @@ class Analyzer:
         cleaned = [(text or "").replace("\x00", "") for text in texts]
         present = [i for i, text in enumerate(cleaned) if text.strip()]
         split = {i: split_sentences(cleaned[i]) for i in present}
+        guesses = {i: self.identify(cleaned[i]) for i in present}
         item_rows = self._probabilities(self.item_model, [cleaned[i] for i in present])
+        for language, company in self.company_models.items():
+            # The company's own model, where it has one, blended with the shipped one.
+            mine = [row for row, i in enumerate(present) if guesses[i].language == language]
+            if mine:
+                own = company.predict_proba([cleaned[present[row]] for row in mine])
+                item_rows[mine] = blend(item_rows[mine], own)
         sentence_texts = [s.text for i in present if len(split[i]) > 1 for s in split[i]]
         sentence_rows = self._probabilities(self.sentence_model, sentence_texts)
         results: list[TextAnalysis] = []
@@ -167,17 +181,17 @@ class Analyzer:
                 next_sentence += len(sentences)
             else:
                 rows = item[None, :]
-            results.append(self._one(text, item, sentences, rows))
+            results.append(self._one(text, guesses[index], item, sentences, rows))
         return results
 
     def _one(
         self,
         text: str,
+        guess: LanguageGuess,
         item: npt.NDArray[np.float64],
         sentences: list[Sentence],
         rows: npt.NDArray[np.float64],
     ) -> TextAnalysis:
-        guess = self.identify(text)
         (label,), (score,) = _labels(item[None, :])
         sentence_labels, sentence_scores = _labels(rows)
         scored = tuple(
