@@ -106,3 +106,19 @@ def test_an_import_can_leave_the_analysis_for_later(
     assert code == 0
     assert json.loads(out)["analysis"] is None
     assert json.loads(later)["analysed"] == 2
+
+
+def test_text_train_says_which_languages_have_too_few_rated_comments(
+    capsys: pytest.CaptureFixture[str], answered: str
+) -> None:
+    code, out, _ = run(capsys, "--db", answered, "text", "train", "--json")
+    _, text, _ = run(capsys, "--db", answered, "text", "train")
+    bad, _, _ = run(capsys, "--db", answered, "text", "train", "--min-per-class", "1")
+
+    assert code == 0
+    languages = {entry["language"]: entry for entry in json.loads(out)["languages"]}
+    assert set(languages) == {"en", "es", "ru", "ro"}
+    assert not any(entry["kept"] for entry in languages.values())
+    assert "fewer than 50" in languages["en"]["reason"]
+    assert "Company sentiment models" in text
+    assert bad == 2
