@@ -34,7 +34,10 @@ lifetimes lines are reported FAILED with the reason and the advocacy lines still
 **Measurement.** Each measured line is its own fresh process (advocacy's under ``.venv``'s
 Python, lifetimes' under the lifetimes environment's, both running this file with ``--child``).
 The child imports its libraries and reads the parquet file, then runs the computation once,
-cold: *wall s* is ``time.perf_counter`` around the computation only, *peak MB* what the
+cold, and again up to five times, warm, while the next run should end within 30 s: *cold s* is
+``time.perf_counter`` around the first run of the computation only, *warm s* the median of the
+warm runs (as a long-running server or scheduled job runs it; the speed targets are judged on
+it, the cold ratio printed beside it), *peak MB* what the
 computation added to the resident set (the kernel high-water mark is reset just before it, as in
 ``bench/metrics.py``), *process MB* the child's whole ``ru_maxrss``. A child that runs past
 ``--timeout`` seconds (lifetimes' Pareto/NBD is slow) is killed and reported as "did not finish".
@@ -112,6 +115,8 @@ HORIZON_WEEKS = 10.0
 LL_TOLERANCE = 0.01
 SPEED_TARGETS = {"BG/NBD fit + SE": 20.0, "Gamma-Gamma fit + SE": 20.0, "predictions": 5.0}
 MEMORY_TARGET_BYTES = 250e6
+REPEATS = 5  # warm runs after the cold one
+REPEAT_BUDGET_S = 30.0  # no warm run starts after this many seconds of them
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,7 +358,9 @@ SPECS: dict[str, Spec] = {
 # ---------------------------------------------------------------------------------------------
 
 
-def child(name: str, path: str, params_json: str | None, arrays_to: str | None) -> int:
+def child(
+    name: str, path: str, params_json: str | None, arrays_to: str | None, repeats: int
+) -> int:
     import warnings
 
     warnings.simplefilter("ignore")
@@ -383,11 +390,27 @@ def child(name: str, path: str, params_json: str | None, arrays_to: str | None) 
     peak = sampler.peak_bytes
     if hwm_kib is not None:
         peak = max(peak, hwm_kib * 1024)
+    # Then again, warm, as a long-running process (the server, a scheduled job) runs it: up to
+    # ``repeats`` times while the next run should end within REPEAT_BUDGET_S seconds, the
+    # median reported.
+    warm: list[float] = []
+    deadline = time.perf_counter() + REPEAT_BUDGET_S
+    while len(warm) < repeats and time.perf_counter() + (warm or [wall_s])[-1] <= deadline:
+        started = time.perf_counter()
+        spec.compute(df, params)
+        warm.append(time.perf_counter() - started)
     arrays = result.pop("arrays", None)
     if arrays is not None and arrays_to:
         columns: dict[str, Any] = {key: np.asarray(value, float) for key, value in arrays.items()}
         np.savez(arrays_to, **columns)
-    document = {"wall_s": wall_s, "rss_before": rss_before, "peak_rss": peak, "result": result}
+    document = {
+        "wall_s": wall_s,
+        "warm_s": float(np.median(warm)) if warm else None,
+        "warm_runs": len(warm),
+        "rss_before": rss_before,
+        "peak_rss": peak,
+        "result": result,
+    }
     print(json.dumps(document))
     return 0
 
@@ -406,7 +429,9 @@ class Line:
     rows: int
     status: str = "ok"  # ok, failed, timeout
     note: str = ""
-    wall_s: float | None = None
+    wall_s: float | None = None  # the first, cold run
+    warm_s: float | None = None  # the median of the warm runs
+    warm_runs: int = 0
     data_bytes: int | None = None
     peak_bytes: int | None = None
     process_bytes: int | None = None
@@ -423,6 +448,7 @@ def run_line(
     timeout_s: float,
     params: dict[str, float] | None = None,
     env_error: str | None = None,
+    repeats: int = REPEATS,
 ) -> Line:
     spec = SPECS[name]
     line = Line(spec.label, spec.task, rows)
@@ -433,7 +459,7 @@ def run_line(
     arrays_to = CACHE / f"{name}-arrays.npz"
     arrays_to.unlink(missing_ok=True)
     cmd = [python, str(Path(__file__).resolve()), "--child", name, "--data", str(path)]
-    cmd += ["--arrays-to", str(arrays_to)]
+    cmd += ["--arrays-to", str(arrays_to), "--repeats", str(repeats)]
     if params:
         cmd += ["--params", json.dumps(params)]
     print(f"- {spec.task}, {spec.label}: {shlex.join(cmd)}", file=sys.stderr)
@@ -452,6 +478,8 @@ def run_line(
     stdout = done.stdout
     document = json.loads(stdout.strip().splitlines()[-1])
     line.wall_s = document["wall_s"]
+    line.warm_s = document["warm_s"]
+    line.warm_runs = document["warm_runs"]
     line.data_bytes = document["rss_before"]
     line.peak_bytes = document["peak_rss"] - document["rss_before"]
     line.result = document["result"]
@@ -461,7 +489,8 @@ def run_line(
         with np.load(arrays_to) as saved:
             line.arrays = {key: saved[key] for key in saved.files}
         arrays_to.unlink()
-    print(f"  {line.wall_s:.3f} s, +{megabytes(line.peak_bytes)} MB", file=sys.stderr)
+    warm = f", warm {line.warm_s:.3f} s" if line.warm_s is not None else ""
+    print(f"  {line.wall_s:.3f} s{warm}, +{megabytes(line.peak_bytes)} MB", file=sys.stderr)
     return line
 
 
@@ -498,33 +527,52 @@ def compare(ours: Line, peer: Line) -> None:
         peer.note = "the same parameters, set directly"
 
 
-HEADERS = ["task", "line", "customers", "wall s", "speed-up", "peak MB", "process MB", "result"]
+HEADERS = [
+    "task",
+    "line",
+    "customers",
+    "cold s",
+    "warm s",
+    "speed-up cold",
+    "speed-up warm",
+    "peak MB",
+    "process MB",
+    "result",
+]
 
 
-def speed_up(line: Line) -> float | None:
+def speed_up(line: Line, *, warm: bool) -> float | None:
+    """lifetimes' time ÷ advocacy's, on the cold runs or on the warm medians."""
     peer = line.peer
     if peer is None or line.status != "ok" or peer.status != "ok":
         return None
-    if not line.wall_s or not peer.wall_s:
+    ours, theirs = (line.warm_s, peer.warm_s) if warm else (line.wall_s, peer.wall_s)
+    if not ours or not theirs:
         return None
-    return peer.wall_s / line.wall_s
+    return theirs / ours
 
 
 def table_rows(lines: Sequence[Line]) -> list[list[str]]:
     rendered = []
     for line in lines:
-        ratio = speed_up(line)
-        ratio_text = "" if ratio is None else f"{ratio:,.1f}×"
+        ratios = []
+        for warm in (False, True):
+            ratio = speed_up(line, warm=warm)
+            ratios.append("" if ratio is None else f"{ratio:,.1f}×")
         peer = line.peer
         if peer is not None and peer.limit_s is not None and line.wall_s:
-            ratio_text = f"> {peer.limit_s / line.wall_s:,.0f}×"
+            ratios[0] = f"> {peer.limit_s / line.wall_s:,.0f}×"
+        warm_text = seconds(line.warm_s)
+        if line.warm_s is not None:
+            warm_text += f" ({line.warm_runs})"
         rendered.append(
             [
                 line.task,
                 line.label,
                 f"{line.rows:,}",
                 seconds(line.wall_s),
-                ratio_text,
+                warm_text,
+                *ratios,
                 megabytes(line.peak_bytes),
                 megabytes(line.process_bytes),
                 line.note if line.status == "ok" else f"{line.status.upper()}: {line.note}",
@@ -540,13 +588,17 @@ def verdicts(lines: Sequence[Line]) -> list[str]:
         if line.peer is None:
             continue
         target = SPEED_TARGETS.get(line.task)
-        ratio = speed_up(line)
+        ratio = speed_up(line, warm=True)
+        cold = speed_up(line, warm=False)
         if target is not None:
-            if ratio is None:
+            if ratio is None or cold is None:
                 notes.append(f"{line.task}: no comparison (a line failed), target ≥ {target:g}×.")
             else:
                 verdict = "met" if ratio >= target else "MISSED"
-                text = f"{line.task}: {ratio:,.1f}× faster than lifetimes, ≥ {target:g}× {verdict}"
+                text = (
+                    f"{line.task}: {ratio:,.1f}× faster than lifetimes warm, ≥ {target:g}× "
+                    f"{verdict} (cold, first run in a fresh process: {cold:,.1f}×)"
+                )
                 diff = line.result.get("ll_difference")
                 if diff is not None:
                     text += f"; LL advocacy − lifetimes {diff:+.4f}"
@@ -601,8 +653,11 @@ def data_note(args: Any, frame: Any) -> str:
 
 METHOD = (
     "Each line is its own fresh process that reads the cached parquet file and runs the "
-    "computation once, cold; lifetimes runs in its own virtual environment (it needs pandas<3, "
-    "setuptools<82 and numpy 1.x). *wall s* is `time.perf_counter` around the computation only; "
+    "computation once, cold, then up to 5 more times, warm, within 30 s; lifetimes runs in its "
+    "own virtual environment (it needs pandas<3, setuptools<82 and numpy 1.x). *cold s* is "
+    "`time.perf_counter` around the first run of the computation only, *warm s* the median of "
+    "the warm runs (how many in brackets), as a long-running server or job runs it; the speed "
+    "targets are judged on the warm medians, the cold ratios shown beside them; "
     "*peak MB* what the computation added to the resident set (the kernel high-water mark reset "
     "just before it, checked against a 10 ms psutil sampler); *process MB* the child's whole "
     "`ru_maxrss`. *speed-up* is lifetimes' time ÷ advocacy's. lifetimes fits with "
@@ -629,9 +684,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--params", help=argparse.SUPPRESS)
     parser.add_argument("--arrays-to", help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=REPEATS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child(args.child, args.data, args.params, args.arrays_to)
+        return child(args.child, args.data, args.params, args.arrays_to, args.repeats)
     if args.customers < 100:
         parser.error("--customers must be at least 100")
 

@@ -85,10 +85,55 @@ def test_customers_are_grouped_by_their_exact_history() -> None:
     t_x = np.array([0.0, 3.5, 3.5, 0, 3.5, 1])
     age = np.array([10.0, 10, 10, 10, 12, 10])
 
-    assert distinct_rows(x, t_x, age).tolist() == [0, 1, 1, 0, 2, 3]
+    codes = distinct_rows(x, t_x, age).tolist()
+    groups = {frozenset(i for i, code in enumerate(codes) if code == c) for c in codes}
+    assert groups == {frozenset({0, 3}), frozenset({1, 2}), frozenset({4}), frozenset({5})}
+    assert sorted(set(codes)) == [0, 1, 2, 3]
     grouped = GroupedCustomers.of(x, t_x, age)
-    assert grouped.weights.tolist() == [2.0, 2.0, 1.0, 1.0]
+    assert sorted(grouped.weights.tolist()) == [1.0, 1.0, 2.0, 2.0]
     assert grouped.counts[grouped.count_index].tolist() == grouped.x.tolist()
+
+
+def same_partition(codes: np.ndarray, rows: list[tuple[float, ...]]) -> bool:
+    """Whether ``codes`` (0 … k − 1, all used) group exactly the equal ``rows`` together."""
+    first_code: dict[tuple[float, ...], int] = {}
+    for code, row in zip(codes.tolist(), rows, strict=True):
+        if first_code.setdefault(row, code) != code:
+            return False
+    return sorted(set(first_code.values())) == list(range(len(first_code)))
+
+
+@pytest.mark.parametrize("highest_count", [1, 9])
+def test_rows_are_grouped_alike_through_a_table_of_keys_or_a_hash(highest_count: int) -> None:
+    # 40,000 rows, 20,000 distinct times: with counts up to 1 the 40,000 possible keys go
+    # through a table; with counts up to 9 the 200,000 possible keys are hashed.
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, highest_count + 1, 40_000).astype(float)
+    times = (np.arange(40_000) % 20_000) / 7
+
+    codes = distinct_rows(x, times)
+
+    assert same_partition(codes, list(zip(x.tolist(), times.tolist(), strict=True)))
+
+
+def test_a_big_fit_started_from_a_sample_of_its_customers_reaches_the_same_optimum(
+    customers: SimulatedCustomers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    buyers = customers.frequency > 0
+    frequency, spend = customers.frequency[buyers], customers.monetary_value[buyers]
+    rfm = (customers.frequency, customers.recency, customers.T)
+    monkeypatch.setattr("advocacy.clv.fitting.ROUGH_SAMPLE", 1_000)  # 20,000 is "big" now
+    sampled = (GammaGamma().fit(frequency, spend), BetaGeo().fit(*rfm))
+    monkeypatch.setattr("advocacy.clv.fitting.ROUGH_SAMPLE", 10**9)  # no sample: start cold
+    plain = (GammaGamma().fit(frequency, spend), BetaGeo().fit(*rfm))
+
+    for started_near, started_far in zip(sampled, plain, strict=True):
+        assert started_near.log_likelihood_ == pytest.approx(started_far.log_likelihood_, abs=1e-3)
+        for name, value in started_far.params_.items():
+            assert started_near.params_[name] == pytest.approx(value, rel=1e-5)
+            assert started_near.standard_errors_[name] == pytest.approx(
+                started_far.standard_errors_[name], rel=1e-4
+            )
 
 
 def test_the_series_of_the_hypergeometric_function_agrees_with_scipy_where_scipy_works() -> None:

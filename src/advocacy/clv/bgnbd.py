@@ -53,9 +53,10 @@ def checked_rfm(
         raise InvalidInput("no customers: the frequency, recency and T arrays are empty")
     if np.any(t_x > age):
         raise InvalidInput("recency cannot exceed T: the last purchase is before the period end")
-    if np.any((x == 0) & (t_x != 0)):
-        raise InvalidInput("a customer with no repeat purchase (frequency 0) has recency 0")
-    if np.any((x > 0) & (t_x == 0)):
+    # Recency is 0 exactly when there is no repeat purchase: one comparison finds both mistakes.
+    if np.any((x == 0) != (t_x == 0)):
+        if np.any((x == 0) & (t_x != 0)):
+            raise InvalidInput("a customer with no repeat purchase (frequency 0) has recency 0")
         raise InvalidInput("a customer with repeat purchases cannot have recency 0")
     return x, t_x, age
 
@@ -67,12 +68,24 @@ def distinct_codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], int
     return codes.astype(np.int64, copy=False), len(uniques)
 
 
+def compact_codes(keys: npt.NDArray[np.int64], size: int) -> npt.NDArray[np.int64]:
+    """Keys in 0 … ``size`` − 1 renumbered 0 … k − 1 (k distinct keys, in increasing order):
+    through a table indexed by key when there are no more possible keys than rows, else hashed."""
+    if size > max(keys.size, 1 << 16):
+        return distinct_codes(keys)[0]
+    present = np.zeros(size, dtype=bool)
+    present[keys] = True
+    table = np.cumsum(present, dtype=np.int64)
+    table -= 1
+    return table[keys]
+
+
 def distinct_rows(counts: FloatArray, *columns: FloatArray) -> npt.NDArray[np.int64]:
     """Each row's group: rows equal in ``counts`` (whole numbers ≥ 0) and every column share one
-    code (0, 1, … in order of first appearance).
+    code (0, 1, …, every code used).
 
     The columns' value codes are combined into one 64-bit key, compacted first whenever the
-    next column would make it overflow, and the keys hashed once more.
+    next column would make it overflow, and the keys compacted once more at the end.
     """
     codes = counts.astype(np.int64)
     size = int(codes.max()) + 1 if codes.size else 1
@@ -82,7 +95,7 @@ def distinct_rows(counts: FloatArray, *columns: FloatArray) -> npt.NDArray[np.in
             codes, size = distinct_codes(codes)
         codes = codes * column_size + column_codes
         size *= column_size
-    return distinct_codes(codes)[0]
+    return compact_codes(codes, size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,9 +290,12 @@ class BetaGeo(MaximumLikelihoodModel):
         x, t_x, age = checked_rfm(frequency, recency, T)
         customers = GroupedCustomers.of(x, t_x, age)
         defaults = {"r": 1.0, "alpha": max(float(age.mean()), 1e-3), "a": 1.0, "b": 1.0}
-        self._maximise_likelihood(
-            BetaGeoLikelihood(customers), self._starting_point(defaults, initial), x.size
+        start = self._rough_start(
+            lambda rows: BetaGeoLikelihood(GroupedCustomers.of(x[rows], t_x[rows], age[rows])),
+            x.size,
+            self._starting_point(defaults, initial),
         )
+        self._maximise_likelihood(BetaGeoLikelihood(customers), start, x.size)
         return self
 
     def log_likelihood(

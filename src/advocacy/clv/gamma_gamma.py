@@ -61,7 +61,7 @@ class SpendLikelihood:
     (px − 1) ln m − (px + q) ln(v + xm)``. The gamma terms and their derivatives depend on the
     purchase count alone (a few dozen distinct values), the ``ln x`` and ``ln m`` terms sum to
     constants times p, and only ``ln(v + xm)`` and its powers of ``1/(v + xm)`` need a pass over
-    the customers at each evaluation.
+    the customers at each evaluation (in buffers kept from one evaluation to the next).
     """
 
     def __init__(self, x: FloatArray, spend: FloatArray) -> None:
@@ -77,9 +77,17 @@ class SpendLikelihood:
         self.sum_x_log_m = float(x @ log_spend)
         self.sum_log_m = float(log_spend.sum())
         self.x = x
-        # Weights of one matrix product that sums ln(v + xm) and its derivatives over the
-        # customers, plain and times x, in one pass.
-        self.sum_weights = np.stack([x, np.ones_like(x)])
+        # Work buffers of one pass over the customers, reused at every evaluation: a fit then
+        # touches no fresh memory after its first step.
+        self._log_total = np.empty_like(x)
+        self._inverse = np.empty_like(x)
+        self._squared = np.empty_like(x)
+
+    def _log_sums(self, v: float) -> tuple[FloatArray, float, float]:
+        """ln(v + xm) for every customer (in a reused buffer), Σ x ln(v + xm), Σ ln(v + xm)."""
+        log_total = np.add(v, self.total_spend, out=self._log_total)
+        np.log(log_total, out=log_total)
+        return log_total, float(self.x @ log_total), float(log_total.sum())
 
     def _value(self, params: FloatArray, x_log: float, log_sum: float) -> float:
         """The negative log-likelihood, given Σ x ln(v + xm) and Σ ln(v + xm)."""
@@ -99,17 +107,18 @@ class SpendLikelihood:
         return -float(log_density)
 
     def __call__(self, params: FloatArray) -> float:
-        x_log, log_sum = self.sum_weights @ np.log(params[2] + self.total_spend)
-        return self._value(params, float(x_log), float(log_sum))
+        _, x_log, log_sum = self._log_sums(params[2])
+        return self._value(params, x_log, log_sum)
 
     def derivatives(self, params: FloatArray) -> Derivatives:
         p, q, v = params
         n, k, counts = self.n, self.count_weights, self.counts_of
-        totals = v + self.total_spend
-        log_total = np.log(totals)
-        inverse = 1 / totals
-        sums = self.sum_weights @ np.stack([log_total, inverse, inverse * inverse]).T
-        (x_log, x_inverse, x_inverse_squared), (log_sum, inverse_sum, inverse_squared_sum) = sums
+        _, x_log, log_sum = self._log_sums(v)
+        inverse = np.add(v, self.total_spend, out=self._inverse)
+        np.reciprocal(inverse, out=inverse)
+        squared = np.multiply(inverse, inverse, out=self._squared)
+        x_inverse, inverse_sum = float(self.x @ inverse), float(inverse.sum())
+        x_inverse_squared, inverse_squared_sum = float(self.x @ squared), float(squared.sum())
         shapes = p * counts
         psi_sum, psi_shape = digamma(shapes + q), digamma(shapes)
         tri_sum, tri_shape = polygamma(1, shapes + q), polygamma(1, shapes)
@@ -185,6 +194,7 @@ class GammaGamma(MaximumLikelihoodModel):
         """
         x, spend = checked_spend(frequency, monetary_value)
         start = np.array([1.0, 1.0, max(float(spend.mean()), 1e-3)])
+        start = self._rough_start(lambda rows: SpendLikelihood(x[rows], spend[rows]), x.size, start)
         self._maximise_likelihood(SpendLikelihood(x, spend), start, x.size)
         return self
 

@@ -206,9 +206,12 @@ class ParetoNBD(MaximumLikelihoodModel):
         customers = GroupedCustomers.of(x, t_x, age)
         mean_age = max(float(age.mean()), 1e-3)
         defaults = {"r": 1.0, "alpha": mean_age, "s": 1.0, "beta": mean_age}
-        self._maximise_likelihood(
-            ParetoLikelihood(customers), self._starting_point(defaults, initial), x.size
+        start = self._rough_start(
+            lambda rows: ParetoLikelihood(GroupedCustomers.of(x[rows], t_x[rows], age[rows])),
+            x.size,
+            self._starting_point(defaults, initial),
         )
+        self._maximise_likelihood(ParetoLikelihood(customers), start, x.size)
         return self
 
     def log_likelihood(
