@@ -18,7 +18,7 @@ from advocacy.metrics.drivers import (
     wilson_interval,
     z_value,
 )
-from advocacy.metrics.nps import Z_95, compare, nps_from_counts
+from advocacy.metrics.nps import Z_95, compare, nps_from_counts, score_interval
 
 # Ten responses: 4 detractors (0, 3, 5, 6), 2 passives (7, 8), 4 promoters (9, 9, 10, 10).
 # Overall NPS = (4 − 4) / 10 = 0.
@@ -56,18 +56,62 @@ def test_when_every_detractor_mentions_delivery_its_impact_is_their_share_of_all
     assert delivery.lift_ci_low == 0.0
 
 
-def test_the_gap_has_the_wald_interval_of_two_independent_nps_clipped_to_the_scale() -> None:
-    # Var(with) = 100² · (0 + .8 − .8²) / 5 = 320; Var(without) = 320 too.
-    # SE = √640 = 25.298; gap ± 1.96 · SE = −160 ± 49.58 → (−209.58, −110.42), the low end
-    # clipped to −200.
-    delivery = key_drivers(SCORES, {"delivery": DELIVERY}).drivers[0]
-    same = compare(nps_from_counts(0, 1, 4), nps_from_counts(4, 1, 0))
+def test_the_gap_of_large_groups_has_the_wald_interval_of_two_independent_nps() -> None:
+    # Ten times the ten responses: 50 answers with delivery (40 detractors, 10 passives), 50
+    # without (40 promoters, 10 passives). Var(with) = 100² · (0 + .8 − .8²) / 50 = 32, the
+    # same without; SE = √64 = 8; gap −160 ± 1.96 · 8 → (−175.68, −144.32).
+    delivery = key_drivers(SCORES * 10, {"delivery": DELIVERY * 10}).drivers[0]
+    same = compare(nps_from_counts(0, 10, 40), nps_from_counts(40, 10, 0))
 
-    assert delivery.gap_ci_high == pytest.approx(-160 + Z_95 * math.sqrt(640))
-    assert delivery.gap_ci_high == pytest.approx(same.ci_high)
-    assert delivery.gap_ci_low == -200.0
+    assert delivery.gap == -160.0
+    assert delivery.gap_ci_low == pytest.approx(-160 - Z_95 * 8)
+    assert delivery.gap_ci_high == pytest.approx(-160 + Z_95 * 8)
+    assert (delivery.gap_ci_low, delivery.gap_ci_high) == pytest.approx((same.ci_low, same.ci_high))
     assert delivery.gap_p_value == pytest.approx(same.p_value)
     assert delivery.significant
+
+
+def mover(with_counts: tuple[int, int, int], without_counts: tuple[int, int, int]) -> tuple:
+    """Zou & Donner's interval of a difference from the two score intervals, in points."""
+    (p1, pa1, d1), (p2, pa2, d2) = with_counts, without_counts
+    n1, n2 = p1 + pa1 + d1, p2 + pa2 + d2
+    nps1, nps2 = (p1 - d1) / n1, (p2 - d2) / n2
+    l1, u1 = score_interval(p1, pa1, d1)
+    l2, u2 = score_interval(p2, pa2, d2)
+    gap = nps1 - nps2
+    low = gap - math.hypot(nps1 - l1, u2 - nps2)
+    high = gap + math.hypot(u1 - nps1, nps2 - l2)
+    return max(100 * low, -200.0), min(100 * high, 200.0)
+
+
+def test_the_gap_of_small_groups_has_the_mover_interval_of_their_score_intervals() -> None:
+    # Five answers each side: Wald would give −160 ± 49.6; the score intervals of −80 (4 of 5
+    # detractors) and +80 are wider and lopsided, and so is the gap's.
+    delivery = key_drivers(SCORES, {"delivery": DELIVERY}).drivers[0]
+
+    assert (delivery.gap_ci_low, delivery.gap_ci_high) == pytest.approx(mover((0, 1, 4), (4, 1, 0)))
+    assert delivery.gap_ci_low is not None
+    assert delivery.gap_ci_high is not None
+    # Wider than Wald's on five answers a side, and still clear of 0.
+    assert delivery.gap_ci_high - delivery.gap_ci_low > 2 * Z_95 * math.sqrt(640)
+    assert delivery.gap_ci_low < -160 < delivery.gap_ci_high < 0
+    assert delivery.gap_p_value is None
+    assert delivery.significant
+
+
+def test_two_mentions_alike_do_not_make_a_point_interval_or_a_significant_gap() -> None:
+    # Wald's variance of two detractors is 0: it would call a gap of −100 against an NPS of 0
+    # "significant" on two comments. The score interval of two detractors is wide.
+    scores = [0, 0] + [0, 5, 7, 8, 9, 10, 10, 10] * 3
+    mentions = [True, True] + [False] * 24
+
+    theme = key_drivers(scores, {"rare": mentions}, min_mentions=0).drivers[0]
+
+    assert theme.gap == pytest.approx(-100 - 100 * (12 - 6) / 24)
+    assert theme.gap_ci_low is not None
+    assert theme.gap_ci_high is not None
+    assert theme.gap_ci_high - theme.gap_ci_low > 50
+    assert theme.gap_ci_low < theme.gap < theme.gap_ci_high
 
 
 def test_the_rate_difference_is_detractors_mentioning_minus_promoters_mentioning() -> None:
@@ -83,15 +127,13 @@ def test_the_rate_difference_is_detractors_mentioning_minus_promoters_mentioning
 
 
 def test_a_theme_only_promoters_mention_has_no_impact_a_positive_gap_and_a_lift() -> None:
-    # Var(with) = 0 (two promoters); Var(without) = 100² · (.25 + .5 − .25²) / 8 = 859.375.
     price = key_drivers(SCORES, {"price": PRICE}).drivers[0]
 
     assert price.impact == 0.0
     assert price.impact_ci_low == 0.0
     assert price.impact_ci_high == pytest.approx(100 * Z_95**2 / (10 + Z_95**2))  # Wilson 0/10
     assert (price.nps_with, price.nps_without, price.gap) == (100.0, -25.0, 125.0)
-    assert price.gap_ci_low == pytest.approx(125 - Z_95 * math.sqrt(859.375))
-    assert price.significant
+    assert (price.gap_ci_low, price.gap_ci_high) == pytest.approx(mover((2, 0, 0), (2, 2, 4)))
     assert price.lift == 20.0
     assert (price.detractor_rate, price.promoter_rate) == (0.0, 0.5)
     assert price.rate_difference == -0.5
@@ -121,7 +163,7 @@ def test_a_theme_mentioned_as_often_by_every_group_is_not_significant() -> None:
     assert driver.gap == 0.0
     assert driver.gap_ci_low is not None
     assert driver.gap_ci_low < 0 < (driver.gap_ci_high or 0)
-    assert driver.gap_p_value == 1.0
+    assert driver.gap_p_value is None  # small groups: an interval, no z-test
     assert not driver.significant
 
 
@@ -260,7 +302,7 @@ def test_the_report_is_json_ready_with_points_to_two_decimals_and_rates_to_four(
     assert document["confidence"] == 0.95
     delivery, price = document["drivers"]
     assert delivery["theme"] == "delivery"
-    assert delivery["gap_ci_high"] == round(-160 + Z_95 * math.sqrt(640), 2)
+    assert delivery["gap_ci_high"] == round(mover((0, 1, 4), (4, 1, 0))[1], 2)
     assert delivery["impact_ci_low"] == round(100 * wilson_interval(4, 10)[0], 2)
     assert delivery["rate_difference_ci_low"] == round(newcombe_interval(4, 4, 0, 4)[0], 4)
     assert price["nps_without"] == -25.0

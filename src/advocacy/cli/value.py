@@ -44,6 +44,45 @@ def _common(command: F) -> F:
     )(command)
 
 
+def _model_options(flag: str, lifespan_help: str) -> Callable[[F], F]:
+    """``--lifespan-years`` (the simple CLV), ``--horizon-months`` and ``--discount-rate`` (the
+    models), whose model is chosen by the command's ``flag``."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--discount-rate",
+            type=click.FloatRange(min=0),
+            help=f"Annual discount rate, 0.1 for 10 % (default 0.1); {flag} bgnbd and paretonbd "
+            "only.",
+        )(command)
+        command = click.option(
+            "--horizon-months",
+            type=click.IntRange(min=1),
+            help=f"Months of future value (default 12); {flag} bgnbd and paretonbd only.",
+        )(command)
+        return click.option("--lifespan-years", type=click.FloatRange(min=0), help=lifespan_help)(
+            command
+        )
+
+    return decorate
+
+
+def _check_model_options(
+    flag: str,
+    model: str,
+    lifespan_years: float | None,
+    horizon_months: int | None,
+    discount_rate: float | None,
+) -> None:
+    """Refuse the options that do not apply to the chosen model."""
+    if model == "simple" and (horizon_months is not None or discount_rate is not None):
+        raise click.UsageError(
+            f"--horizon-months and --discount-rate are for {flag} bgnbd or paretonbd"
+        )
+    if model != "simple" and lifespan_years is not None:
+        raise click.UsageError(f"--lifespan-years is for {flag} simple")
+
+
 @click.command("clv")
 @click.option(
     "--model",
@@ -54,21 +93,10 @@ def _common(command: F) -> F:
     "bgnbd / paretonbd: expected purchases (BG/NBD, Pareto/NBD) × Gamma-Gamma spend over a "
     "horizon, discounted.",
 )
-@click.option(
-    "--lifespan-years",
-    type=click.FloatRange(min=0),
-    help="Expected lifespan in years (default 1 ÷ the annual churn rate, at most 20); "
-    "model simple only.",
-)
-@click.option(
-    "--horizon-months",
-    type=click.IntRange(min=1),
-    help="Months of future value (default 12); models bgnbd and paretonbd only.",
-)
-@click.option(
-    "--discount-rate",
-    type=click.FloatRange(min=0),
-    help="Annual discount rate, 0.1 for 10 % (default 0.1); models bgnbd and paretonbd only.",
+@_model_options(
+    "--model",
+    "Expected lifespan in years (default 1 ÷ the annual churn rate, at most 20); --model simple "
+    "only.",
 )
 @_common
 @db_option
@@ -92,11 +120,8 @@ def clv(
     expected spend. Per customer in their own currency; amounts in different currencies are
     never added.
     """
+    _check_model_options("--model", model, lifespan_years, horizon_months, discount_rate)
     if model == "simple":
-        if horizon_months is not None or discount_rate is not None:
-            raise click.UsageError(
-                "--horizon-months and --discount-rate are for --model bgnbd or paretonbd"
-            )
         from advocacy.services.value import clv_report  # polars loads only when asked
 
         report = clv_report(
@@ -112,8 +137,6 @@ def clv(
             return
         click.echo(render_clv(report))
         return
-    if lifespan_years is not None:
-        raise click.UsageError("--lifespan-years is for --model simple")
     from advocacy.services import clv_models  # the models load only when asked
 
     model_report = clv_models.clv_model_report(
@@ -142,20 +165,10 @@ def clv(
     help="The CLV the value tiers rank: simple (the articles' formula) or the discounted value "
     "over a horizon from bgnbd / paretonbd × Gamma-Gamma.",
 )
-@click.option(
-    "--lifespan-years",
-    type=click.FloatRange(min=0),
-    help="Expected lifespan for the simple CLV of the value tiers (default from the churn rate).",
-)
-@click.option(
-    "--horizon-months",
-    type=click.IntRange(min=1),
-    help="Months of future value (default 12); --clv-model bgnbd and paretonbd only.",
-)
-@click.option(
-    "--discount-rate",
-    type=click.FloatRange(min=0),
-    help="Annual discount rate, 0.1 for 10 % (default 0.1); --clv-model bgnbd and paretonbd only.",
+@_model_options(
+    "--clv-model",
+    "Expected lifespan for the simple CLV of the value tiers (default from the churn rate); "
+    "--clv-model simple only.",
 )
 @_common
 @db_option
@@ -173,12 +186,7 @@ def segments(
     as_json: bool,
 ) -> None:
     """RFM segments (Champions, Loyal, At risk, …) and value tiers by CLV, per currency."""
-    if clv_model == "simple" and (horizon_months is not None or discount_rate is not None):
-        raise click.UsageError(
-            "--horizon-months and --discount-rate are for --clv-model bgnbd or paretonbd"
-        )
-    if clv_model != "simple" and lifespan_years is not None:
-        raise click.UsageError("--lifespan-years is for --clv-model simple")
+    _check_model_options("--clv-model", clv_model, lifespan_years, horizon_months, discount_rate)
     from advocacy.services.value import segments_report  # polars loads only when asked
 
     report = segments_report(

@@ -11,7 +11,12 @@ confidence intervals:
     the NPS of n answers, in points, has ``Var = 100² · (p + q − (p − q)²) / n`` [2]_ and the
     gap's standard error is ``√(Var_with + Var_without)``. The interval is
     ``gap ± z · SE``, clipped to the scale −200…200; ``significant`` when it excludes 0.
-    This is the z-test of :func:`advocacy.metrics.nps.compare`.
+    This is the z-test of :func:`advocacy.metrics.nps.compare`. When either group has fewer
+    than :data:`~advocacy.metrics.nps.SMALL_SAMPLE` answers the normal approximation fails (two
+    detractors have a variance of 0 and a point for an interval), so the gap gets instead the
+    MOVER interval [6]_ from the two groups' score intervals (l, u) of
+    :func:`~advocacy.metrics.nps.score_interval`: ``L = gap − √((N₁ − l₁)² + (u₂ − N₂)²)``,
+    ``U = gap + √((u₁ − N₁)² + (N₂ − l₂)²)``, and no p-value (``None``).
 ``detractor_rate``, ``promoter_rate`` and ``rate_difference`` (proportions 0–1)
     The share of detractors whose comment mentions the theme, the share of promoters whose
     comment does, and detractor_rate − promoter_rate with Newcombe's hybrid score interval
@@ -46,6 +51,8 @@ References
    proportions: comparison of eleven methods. Statistics in Medicine 17, 873–890.
 .. [5] Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion:
    comparison of seven methods. Statistics in Medicine 17, 857–872.
+.. [6] Zou, G. Y. & Donner, A. (2008). Construction of confidence limits about effect measures:
+   a general approach. Statistics in Medicine 27, 1693–1702.
 """
 
 from __future__ import annotations
@@ -62,7 +69,14 @@ import numpy.typing as npt
 from scipy.special import ndtri
 
 from advocacy.errors import InvalidInput
-from advocacy.metrics.nps import NpsResult, categories_of, checked_scores, nps_from_counts
+from advocacy.metrics.nps import (
+    SMALL_SAMPLE,
+    NpsResult,
+    categories_of,
+    checked_scores,
+    nps_from_counts,
+    score_interval,
+)
 
 SENTIMENTS = ("negative", "neutral", "positive")
 
@@ -512,6 +526,23 @@ def _nps_and_variance(counts: npt.NDArray[np.int64]) -> tuple[float, float] | No
     return 100 * (promoters - detractors) / n, 100**2 * max(p + q - (p - q) ** 2, 0.0) / n
 
 
+def _mover_gap(
+    within: npt.NDArray[np.int64], without: npt.NDArray[np.int64], gap: float, z: float
+) -> tuple[float, float]:
+    """The interval of NPS(with) − NPS(without), in points, from the two groups' score
+    intervals by the method of variance estimates recovery (Zou & Donner 2008): the same
+    construction as Newcombe's for a difference of proportions, valid for small groups."""
+    detractors, passives, promoters = (int(count) for count in within)
+    low_1, high_1 = score_interval(promoters, passives, detractors, z=z)
+    detractors, passives, promoters = (int(count) for count in without)
+    low_2, high_2 = score_interval(promoters, passives, detractors, z=z)
+    nps_1 = (int(within[2]) - int(within[0])) / int(within.sum())
+    nps_2 = (int(without[2]) - int(without[0])) / int(without.sum())
+    low = gap / 100 - math.hypot(nps_1 - low_1, high_2 - nps_2)
+    high = gap / 100 + math.hypot(high_1 - nps_1, nps_2 - low_2)
+    return max(100 * low, -200.0), min(100 * high, 200.0)
+
+
 def _driver(
     name: str,
     within: npt.NDArray[np.int64],
@@ -528,9 +559,12 @@ def _driver(
     significant = False
     if with_group is not None and without_group is not None:
         gap = with_group[0] - without_group[0]
-        se = math.sqrt(with_group[1] + without_group[1])
-        gap_low, gap_high = max(gap - z * se, -200.0), min(gap + z * se, 200.0)
-        p_value = math.erfc(abs(gap) / se / math.sqrt(2)) if se > 0 else float(gap == 0)
+        if min(int(within.sum()), int(without.sum())) < SMALL_SAMPLE:
+            gap_low, gap_high = _mover_gap(within, without, gap, z)
+        else:
+            se = math.sqrt(with_group[1] + without_group[1])
+            gap_low, gap_high = max(gap - z * se, -200.0), min(gap + z * se, 200.0)
+            p_value = math.erfc(abs(gap) / se / math.sqrt(2)) if se > 0 else float(gap == 0)
         significant = gap_low > 0 or gap_high < 0
 
     detractors_mentioning, promoters_mentioning = int(within[0]), int(within[2])

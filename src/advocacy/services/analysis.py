@@ -92,7 +92,8 @@ def analyse_feedback(
                 select(f.id, f.title, f.text).where(f.id.in_(batch)).order_by(f.id)
             ).all()
         combined = ["\n".join(part for part in (row.title, row.text) if part) for row in rows]
-        results = analyzer.analyze(combined)
+        # Analysed with the title; what is stored redacted is the text alone.
+        results = analyzer.analyze(combined, redact_texts=False)
         texts_alone = redact_many([row.text for row in rows])
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         values = [

@@ -15,6 +15,7 @@ probable of negative, neutral and positive.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import numpy.typing as npt
 from advocacy.errors import InvalidInput
 from advocacy.text.language import DEFAULT_LANGUAGES, UNKNOWN, LanguageGuess, LanguageIdentifier
 from advocacy.text.learning import CompanyModel, blend
-from advocacy.text.redact import redact
+from advocacy.text.redact import Redaction, redact
 from advocacy.text.sentences import Sentence, split_sentences
 from advocacy.text.sentiment import LABELS, SentimentModel, sentiment_model
 from advocacy.text.themes import Taxonomy
@@ -111,6 +112,28 @@ def _labels(probabilities: npt.NDArray[np.float64]) -> tuple[list[str], list[flo
     return labels, scores
 
 
+# Markup in texts copied from web pages: whole script and style elements, then any tag. They are
+# blanked out with as many spaces, so that every position in the analysis is a position in the
+# original text; what is left of the markup (an entity, a stray "<") is read as text.
+_MARKUP = re.compile(
+    r"<(script|style)\b[^>]{0,500}>.{0,100000}?</\1\s*>|<!--.{0,100000}?-->"
+    r"|</?[a-zA-Z][a-zA-Z0-9:-]{0,30}(?:\s[^<>]{0,500})?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def blank_markup(text: str) -> str:
+    """``text`` with HTML elements, tags and comments replaced by as many spaces."""
+    if "<" not in text:
+        return text
+    return _MARKUP.sub(lambda match: " " * len(match.group()), text)
+
+
+def _unredacted(_: str) -> Redaction:
+    """No redaction: an empty text, for callers that redact another text themselves."""
+    return Redaction("", ())
+
+
 class Analyzer:
     """Text analysis with its models loaded once, for batch after batch.
 
@@ -149,10 +172,15 @@ class Analyzer:
         self.sentence_model = sentence_model or sentiment_model("fast")
         self.company_models = dict(company_models or {})
 
-    def analyze(self, texts: Sequence[str | None]) -> list[TextAnalysis]:
+    def analyze(
+        self, texts: Sequence[str | None], *, redact_texts: bool = True
+    ) -> list[TextAnalysis]:
         """The analysis of each text, in order; an empty or missing text gives "unknown"
-        language, no sentiment, no themes."""
-        cleaned = [(text or "").replace("\x00", "") for text in texts]
+        language, no sentiment, no themes. With ``redact_texts=False`` the results'
+        ``redacted_text`` is left empty (for callers that redact another text themselves)."""
+        scrub = redact if redact_texts else _unredacted
+        originals = [(text or "").replace("\x00", "") for text in texts]
+        cleaned = [blank_markup(text) for text in originals]
         present = [i for i, text in enumerate(cleaned) if text.strip()]
         split = {i: split_sentences(cleaned[i]) for i in present}
         guesses = {i: self.identify(cleaned[i]) for i in present}
@@ -170,9 +198,8 @@ class Analyzer:
         next_sentence = 0
         for index, text in enumerate(cleaned):
             if index not in position:
-                results.append(
-                    TextAnalysis(UNKNOWN, 0.0, None, None, (), False, (), redact(text).text)
-                )
+                redacted = scrub(originals[index]).text
+                results.append(TextAnalysis(UNKNOWN, 0.0, None, None, (), False, (), redacted))
                 continue
             item = item_rows[position[index]]
             sentences = split[index]
@@ -181,7 +208,8 @@ class Analyzer:
                 next_sentence += len(sentences)
             else:
                 rows = item[None, :]
-            results.append(self._one(text, guesses[index], item, sentences, rows))
+            redacted = scrub(originals[index]).text
+            results.append(self._one(text, guesses[index], item, sentences, rows, redacted))
         return results
 
     def _one(
@@ -191,6 +219,7 @@ class Analyzer:
         item: npt.NDArray[np.float64],
         sentences: list[Sentence],
         rows: npt.NDArray[np.float64],
+        redacted: str,
     ) -> TextAnalysis:
         (label,), (score,) = _labels(item[None, :])
         sentence_labels, sentence_scores = _labels(rows)
@@ -211,7 +240,7 @@ class Analyzer:
             themes=tuple(mentions),
             urgent=urgency.urgent,
             urgency_reasons=urgency.reasons,
-            redacted_text=redact(text).text,
+            redacted_text=redacted,
             sentences=scored,
         )
 
