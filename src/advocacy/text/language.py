@@ -57,6 +57,8 @@ _FUNCTION_WORDS = {
     "ru": "и в не на я что с как а то это по но из у за от так же все мне был была было были "
     "очень уже еще ещё только",
 }
+_LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
 #: Weight of one function word or distinct letter, in log-probability units.
 _EVIDENCE_WEIGHT = 1.0
@@ -119,17 +121,17 @@ class LanguageIdentifier:
         if not text:
             return LanguageGuess(UNKNOWN, 0.0)
         sample = text[:READ_CHARACTERS]
-        letters = [char for char in sample if char.isalpha()]
-        if len(letters) < MIN_LETTERS:
+        letters = len(_LETTER.findall(sample))
+        if letters < MIN_LETTERS:
             return LanguageGuess(UNKNOWN, 0.0)
-        cyrillic = sum("\u0400" <= char <= "\u04ff" for char in letters) / len(letters)
+        cyrillic = len(_CYRILLIC.findall(sample)) / letters
         candidates = self._cyrillic if cyrillic > 0.5 else self._latin
         if not candidates:
             return LanguageGuess(UNKNOWN, 0.0)
         scores = self._scores(sample, candidates)
         best = max(scores, key=scores.__getitem__)
         confidence = scores[best]
-        bar = SHORT_TEXT_CONFIDENCE if len(letters) < SHORT_TEXT_LETTERS else CONFIDENCE
+        bar = SHORT_TEXT_CONFIDENCE if letters < SHORT_TEXT_LETTERS else CONFIDENCE
         if confidence < bar:
             return LanguageGuess(UNKNOWN, confidence)
         return LanguageGuess(best, confidence)

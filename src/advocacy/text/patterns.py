@@ -119,9 +119,13 @@ class TermSet:
         """Compile ``terms``: name → its terms."""
         return cls({name: compile_terms(values, name=name) for name, values in terms.items()})
 
-    def names_in(self, folded: str) -> list[str]:
-        """The names with at least one term in ``folded`` (a text passed through :func:`fold`)."""
-        return [name for name, pattern in self.patterns.items() if pattern.search(folded)]
+    def names_in(self, folded: str, among: Iterable[str] | None = None) -> list[str]:
+        """The names with at least one term in ``folded`` (a text passed through :func:`fold`).
+
+        ``among`` limits the search to those names (all by default), in their order.
+        """
+        names = self.patterns if among is None else among
+        return [name for name in names if self.patterns[name].search(folded)]
 
     def first_match(self, name: str, folded: str) -> str | None:
         """The first words of ``folded`` that matched a term of ``name``, or None."""

