@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test test-data venv lint typecheck pytest bench clean
+.PHONY: demo test test-data test-deps venv lint typecheck pytest bench clean
 
 $(BIN)/advocacy: pyproject.toml requirements.lock
 	@command -v uv >/dev/null || $(PYTHON) -m pip install --quiet uv
@@ -15,6 +15,13 @@ $(BIN)/advocacy: pyproject.toml requirements.lock
 	@touch $@
 
 venv: $(BIN)/advocacy
+
+## The test environment adds the optional transformer backend (torch, transformers: about 5 GB).
+$(VENV)/.test-deps: $(BIN)/advocacy requirements-test.lock
+	uv pip install --quiet --python $(BIN)/python -r requirements-test.lock
+	@touch $@
+
+test-deps: $(VENV)/.test-deps
 
 ## Build the demo company into advocacy.sqlite and start the product.
 demo: venv
@@ -32,7 +39,7 @@ $(LIFETIMES_WHEEL):
 	python3 -m pip download --quiet --no-deps --only-binary=:all: lifetimes==0.11.3 -d $(TEST_DATA)
 
 ## Lint, type-check and run the whole suite on SQLite and a throwaway PostgreSQL.
-test: venv test-data
+test: test-deps test-data
 	bash scripts/ensure-system-packages.sh
 	$(BIN)/ruff check src tests bench training
 	$(BIN)/ruff format --check src tests bench training
@@ -43,7 +50,7 @@ lint: venv
 	$(BIN)/ruff check src tests bench training
 	$(BIN)/mypy
 
-pytest: venv
+pytest: test-deps
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Benchmarks: importing 1,000,000 reviews and NPS/churn against pandas; the CLV models against

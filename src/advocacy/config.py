@@ -20,7 +20,11 @@ class Settings(BaseSettings):
     on (``ADVOCACY_BASE_URL``). Text analysis: ``text_mode`` (``ADVOCACY_TEXT_MODE``, ``fast`` or
     ``accurate``) is the model that scores items as they land, ``languages``
     (``ADVOCACY_LANGUAGES``, ISO 639-1 codes separated by commas) the languages told apart,
-    ``themes_file`` (``ADVOCACY_THEMES_FILE``) a company's own theme taxonomy (JSON).
+    ``themes_file`` (``ADVOCACY_THEMES_FILE``) a company's own theme taxonomy (JSON),
+    ``sentiment_model_dir`` (``ADVOCACY_SENTIMENT_MODEL_DIR``) a folder holding a fine-tuned
+    Hugging Face sequence classifier that the accurate mode then uses for items' sentiment, with
+    ``sentiment_model_labels`` (``ADVOCACY_SENTIMENT_MODEL_LABELS``, e.g.
+    ``LABEL_0=negative,LABEL_1=positive``) for labels whose names don't say their sentiment.
     """
 
     model_config = SettingsConfigDict(env_prefix="ADVOCACY_", extra="ignore")
@@ -30,6 +34,8 @@ class Settings(BaseSettings):
     text_mode: Literal["accurate", "fast"] = Field(default="fast")
     languages: str = Field(default=DEFAULT_LANGUAGES)
     themes_file: str | None = Field(default=None)
+    sentiment_model_dir: str | None = Field(default=None)
+    sentiment_model_labels: str | None = Field(default=None)
 
     @field_validator("languages")
     @classmethod

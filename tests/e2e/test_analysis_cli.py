@@ -122,3 +122,31 @@ def test_text_train_says_which_languages_have_too_few_rated_comments(
     assert "fewer than 50" in languages["en"]["reason"]
     assert "Company sentiment models" in text
     assert bad == 2
+
+
+def test_analyze_scores_items_with_a_transformer_from_a_local_folder(
+    capsys: pytest.CaptureFixture[str], answered: str, tmp_path: Path
+) -> None:
+    pytest.importorskip("torch")
+    from tests.unit.test_text_transformer import save_checkpoint
+
+    folder = tmp_path / "model"
+    save_checkpoint(folder, {0: "LABEL_0", 1: "LABEL_1"})
+
+    code, _, unmapped = run(capsys, "--db", answered, "analyze", "--reanalyze",
+                            "--model-dir", str(folder))  # fmt: skip
+    refused, _, fast = run(capsys, "--db", answered, "analyze", "--mode", "fast",
+                           "--model-dir", str(folder))  # fmt: skip
+    ok, out, err = run(capsys, "--db", answered, "analyze", "--reanalyze", "--json",
+                       "--model-dir", str(folder),
+                       "--model-labels", "LABEL_0=negative,LABEL_1=positive")  # fmt: skip
+
+    assert code != 0
+    assert "give a label mapping" in unmapped
+    assert refused != 0
+    assert "accurate mode only" in fast
+    assert ok == 0, err
+    summary = json.loads(out)
+    assert summary["mode"] == "accurate"
+    assert summary["analysed"] == 5
+    assert set(summary["sentiments"]) <= {"negative", "positive"}  # the model has no neutral

@@ -162,18 +162,32 @@ def analyzer_for(
     languages: Sequence[str],
     themes_file: str | None,
     engine: Engine | None = None,
+    model_dir: str | None = None,
+    model_labels: str | None = None,
 ) -> Analyzer:
     """An analyzer in ``mode`` ("accurate" or "fast") with the installation's languages, theme
     taxonomy and, given the ``engine``, the company's own sentiment models (``advocacy text
-    train``)."""
+    train``). ``model_dir`` is a folder with a fine-tuned Hugging Face sequence classifier that
+    scores the items in accurate mode instead of the shipped model (``model_labels`` maps its
+    label names, as ``LABEL_0=negative,LABEL_1=positive``)."""
     from advocacy.services.text_training import company_models
     from advocacy.text.themes import Taxonomy
 
     if mode not in MODES:
         raise InvalidInput(f"unknown mode {mode!r}: choose accurate or fast")
+    item_model = None
+    if model_dir:
+        from pathlib import Path
+
+        from advocacy.text.transformer import TransformerSentiment, parse_label_mapping
+
+        if mode != "accurate":
+            raise InvalidInput("a transformer model directory is used by the accurate mode only")
+        item_model = TransformerSentiment(Path(model_dir), labels=parse_label_mapping(model_labels))
     return Analyzer(
         mode,
         languages=languages,
         taxonomy=Taxonomy.load(themes_file),
+        item_model=item_model,
         company_models=company_models(engine) if engine is not None else None,
     )
