@@ -58,7 +58,7 @@ ACCURATE_FILE = DATA / "sentiment_accurate.npz"
 FAST_READ_CHARACTERS = 1000
 #: Accurate mode reads this many model tokens (prefix and special tokens included) at the start
 #: of a text and, when the text is longer, as many at its end.
-WINDOW_TOKENS = 64
+WINDOW_TOKENS = 128
 #: The prefix multilingual-e5 expects before a text to embed.
 PASSAGE = "passage: "
 #: A word unknown to the fast table longer than this takes its longest known beginning.
