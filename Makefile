@@ -55,12 +55,13 @@ pytest: test-deps
 
 ## Benchmarks: importing 1,000,000 reviews and NPS/churn against pandas; the CLV models against
 ## lifetimes; text analysis quality (on ../shared/data/eval) and speed.
-bench: venv
+bench: test-deps
 	$(BIN)/python bench/import_reviews.py --markdown
 	$(BIN)/python bench/metrics.py --markdown
 	$(BIN)/python bench/clv.py --markdown
 	$(BIN)/python bench/text_quality.py --markdown
 	$(BIN)/python bench/text_speed.py --markdown
+	$(BIN)/python bench/transformer_speed.py --markdown
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
