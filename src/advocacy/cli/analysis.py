@@ -93,7 +93,7 @@ def describe_analysis(summary: AnalysisSummary) -> str:
 @click.option(
     "--mode",
     type=click.Choice(["accurate", "fast"]),
-    help="accurate: a multilingual transformer (about 60 items/s on 2 cores); fast: word "
+    help="accurate: a multilingual transformer (about 50–80 items/s on 2 cores); fast: word "
     "vectors (thousands a second). Default ADVOCACY_TEXT_MODE, else fast.",
 )
 @click.option(
