@@ -527,19 +527,20 @@ def _nps_and_variance(counts: npt.NDArray[np.int64]) -> tuple[float, float] | No
 
 
 def _mover_gap(
-    within: npt.NDArray[np.int64], without: npt.NDArray[np.int64], gap: float, z: float
+    within: npt.NDArray[np.int64],
+    without: npt.NDArray[np.int64],
+    nps_within: float,
+    nps_without: float,
+    z: float,
 ) -> tuple[float, float]:
     """The interval of NPS(with) − NPS(without), in points, from the two groups' score
     intervals by the method of variance estimates recovery (Zou & Donner 2008): the same
     construction as Newcombe's for a difference of proportions, valid for small groups."""
-    detractors, passives, promoters = (int(count) for count in within)
-    low_1, high_1 = score_interval(promoters, passives, detractors, z=z)
-    detractors, passives, promoters = (int(count) for count in without)
-    low_2, high_2 = score_interval(promoters, passives, detractors, z=z)
-    nps_1 = (int(within[2]) - int(within[0])) / int(within.sum())
-    nps_2 = (int(without[2]) - int(without[0])) / int(without.sum())
-    low = gap / 100 - math.hypot(nps_1 - low_1, high_2 - nps_2)
-    high = gap / 100 + math.hypot(high_1 - nps_1, nps_2 - low_2)
+    low_1, high_1 = score_interval(int(within[2]), int(within[1]), int(within[0]), z=z)
+    low_2, high_2 = score_interval(int(without[2]), int(without[1]), int(without[0]), z=z)
+    nps_1, nps_2 = nps_within / 100, nps_without / 100
+    low = nps_1 - nps_2 - math.hypot(nps_1 - low_1, high_2 - nps_2)
+    high = nps_1 - nps_2 + math.hypot(high_1 - nps_1, nps_2 - low_2)
     return max(100 * low, -200.0), min(100 * high, 200.0)
 
 
@@ -560,7 +561,7 @@ def _driver(
     if with_group is not None and without_group is not None:
         gap = with_group[0] - without_group[0]
         if min(int(within.sum()), int(without.sum())) < SMALL_SAMPLE:
-            gap_low, gap_high = _mover_gap(within, without, gap, z)
+            gap_low, gap_high = _mover_gap(within, without, with_group[0], without_group[0], z)
         else:
             se = math.sqrt(with_group[1] + without_group[1])
             gap_low, gap_high = max(gap - z * se, -200.0), min(gap + z * se, 200.0)

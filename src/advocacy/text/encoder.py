@@ -86,7 +86,9 @@ class _Reader:
         return out
 
 
-def dequantize(blocks: bytes | memoryview, rows: int, columns: int) -> Array:
+def dequantize(
+    blocks: bytes | memoryview | npt.NDArray[np.uint8], rows: int, columns: int
+) -> Array:
     """A ``(rows, columns)`` float32 matrix from its Q4_0 blocks (row-major, 32 weights a block).
 
     >>> scale = np.float16(0.5).tobytes()
@@ -216,8 +218,10 @@ class E5Encoder:
             return np.frombuffer(tensors[name], dtype=np.float32).copy()
 
         h, ff = self.hidden, int(inner)
-        self.words = tensors["emb.word"]
-        self.vocabulary = int(vocabulary)
+        # The word embeddings stay 4-bit, a row of blocks a token, dequantised as they are read.
+        self.words = np.frombuffer(tensors["emb.word"], dtype=np.uint8).reshape(
+            int(vocabulary), h // BLOCK * _BLOCK_BYTES
+        )
         self.positions = vector("emb.pos").reshape(-1, h)
         self.token_type = vector("emb.type")[:h]
         self.embedding_norm = (vector("emb.ln.w"), vector("emb.ln.b"))
@@ -238,7 +242,6 @@ class E5Encoder:
             )
             for k in range(int(layers))
         ]
-        self._word_cache: dict[int, Array] = {}
         self._lock = threading.Lock()
         self.workers = max(1, workers if workers is not None else _cores())
         self._workers: ThreadPoolExecutor | None = None
@@ -295,19 +298,7 @@ class E5Encoder:
 
     def _word_vectors(self, ids: npt.NDArray[np.int64]) -> Array:
         """The (dequantised) embedding rows of ``ids``."""
-        h = self.hidden
-        row_bytes = h // BLOCK * _BLOCK_BYTES
-        out = np.empty((len(ids), h), dtype=np.float32)
-        cache = self._word_cache
-        for k, token in enumerate(ids.tolist()):
-            row = cache.get(token)
-            if row is None:
-                start = token * row_bytes
-                row = dequantize(self.words[start : start + row_bytes], 1, h)[0]
-                if len(cache) < 100_000:
-                    cache[token] = row
-            out[k] = row
-        return out
+        return dequantize(self.words[ids], len(ids), self.hidden)
 
     def embed_ids(self, sequences: Sequence[Sequence[int]]) -> Array:
         """Embeddings of token sequences (each ``<s>`` + content + ``</s>``, at most 512).

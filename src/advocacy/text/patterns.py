@@ -117,7 +117,12 @@ def compile_terms(terms: Iterable[str], *, name: str) -> re.Pattern[str]:
         For an empty list, or a term with characters other than letters, digits, spaces,
         apostrophes, hyphens and ``*`` ending a word.
     """
-    return re.compile(r"(?<!\w)" + _trie_pattern(_term_trie(terms, name=name)))
+    return _compiled(_term_trie(terms, name=name))
+
+
+def _compiled(trie: dict[str, Any]) -> re.Pattern[str]:
+    """The expression of a term trie, matched only where a word starts."""
+    return re.compile(r"(?<!\w)" + _trie_pattern(trie))
 
 
 def _merged_pattern(tries: Mapping[str, dict[str, Any]]) -> tuple[re.Pattern[str], list[str]]:
@@ -172,21 +177,17 @@ class TermSet:
     def of(cls, terms: Mapping[str, Iterable[str]]) -> TermSet:
         """Compile ``terms``: name → its terms."""
         tries = {name: _term_trie(values, name=name) for name, values in terms.items()}
-        patterns = {
-            name: re.compile(r"(?<!\w)" + _trie_pattern(trie)) for name, trie in tries.items()
-        }
-        merged, names = _merged_pattern(tries)
+        patterns = {name: _compiled(trie) for name, trie in tries.items()}
+        merged, group_names = _merged_pattern(tries)
         firsts: dict[str, list[str]] = {}
         for name, trie in tries.items():
             for char in trie:
                 firsts.setdefault(char, []).append(name)
         by_first = {char: tuple(names) for char, names in firsts.items()}
-        return cls(patterns, merged, tuple(names), by_first)
+        return cls(patterns, merged, tuple(group_names), by_first)
 
-    def names_in(self, folded: str, among: Iterable[str] | None = None) -> list[str]:
+    def names_in(self, folded: str) -> list[str]:
         """The names with at least one term in ``folded`` (a text passed through :func:`fold`).
-
-        ``among`` limits the answer to those names (all by default), in their order.
 
         One scan of the merged expression finds, at every position where some term starts, a
         name whose term matches there, and goes on after that match. A name it did not
@@ -201,8 +202,7 @@ class TermSet:
             spans.append(match.span())
         if not spans:
             return []
-        wanted = list(self.patterns) if among is None else list(among)
-        if any(name not in found for name in wanted):
+        if len(found) < len(self.patterns):
             # Where a term may start inside the matches, by the character there.
             starts: dict[str, list[int]] = {}
             for begin, end in spans:
@@ -220,7 +220,7 @@ class TermSet:
                 pattern = self.patterns[name]
                 if any(pattern.match(folded, q) for q in where):
                     found.add(name)
-        return [name for name in wanted if name in found]
+        return [name for name in self.patterns if name in found]
 
     def first_match(self, name: str, folded: str) -> str | None:
         """The first words of ``folded`` that matched a term of ``name``, or None."""

@@ -387,10 +387,11 @@ class AccurateSentiment:
         z = _log_softmax_rows(
             encoder.embed_ids([head for head, _ in windows]).astype(np.float64) @ weights + bias
         )
-        long = [k for k, (_, tail) in enumerate(windows) if tail is not None]
+        long = [(k, tail) for k, (_, tail) in enumerate(windows) if tail is not None]
         if long:
-            tails = encoder.embed_ids([windows[k][1] for k in long])  # type: ignore[misc]
-            z[long] = 0.5 * (z[long] + _log_softmax_rows(tails.astype(np.float64) @ weights + bias))
+            tails = encoder.embed_ids([tail for _, tail in long])
+            rows = [k for k, _ in long]
+            z[rows] = 0.5 * (z[rows] + _log_softmax_rows(tails.astype(np.float64) @ weights + bias))
         out[todo] = _softmax_rows(z)
         return out
 

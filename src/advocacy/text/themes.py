@@ -130,13 +130,7 @@ class Taxonomy:
     def sentences_by_theme(self, sentences: Sequence[str]) -> dict[str, list[int]]:
         """For each theme mentioned, the positions of the sentences that mention it."""
         found: dict[str, list[int]] = {}
-        folded = [fold(sentence) for sentence in sentences]
-        # A theme found in a sentence is found in the sentences joined by spaces, so the
-        # sentences are searched only for the themes of the whole text.
-        mentioned = self._terms.names_in(" ".join(folded)) if len(folded) > 1 else None
-        if not mentioned and mentioned is not None:
-            return {}
-        for index, sentence in enumerate(folded):
-            for name in self._terms.names_in(sentence, mentioned):
+        for index, sentence in enumerate(sentences):
+            for name in self._terms.names_in(fold(sentence)):
                 found.setdefault(name, []).append(index)
         return {name: found[name] for name in self.names if name in found}

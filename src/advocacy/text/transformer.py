@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from advocacy.errors import InvalidInput
-from advocacy.text.sentiment import LABELS
+from advocacy.text.sentiment import _NEUTRAL, LABELS, _clean
 
 _NAMED = {
     "negative": 0,
@@ -50,7 +50,6 @@ _NAMED = {
     "pos": 2,
 }
 _STARS = re.compile(r"^([1-5])\s*stars?$")
-_NEUTRAL = np.array([0.0, 1.0, 0.0])
 
 
 def label_columns(
@@ -170,9 +169,9 @@ class TransformerSentiment:
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         self._lock = threading.Lock()
-        self._loaded: tuple[Any, Any, list[int], Any] | None = None
+        self._loaded: tuple[Any, Any, npt.NDArray[np.float64], Any] | None = None
 
-    def _load(self) -> tuple[Any, Any, list[int], Any]:
+    def _load(self) -> tuple[Any, Any, npt.NDArray[np.float64], Any]:
         with self._lock:
             if self._loaded is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -204,25 +203,26 @@ class TransformerSentiment:
                         f"{self.directory}: not a sequence-classification checkpoint ({error})"
                     ) from error
                 columns = label_columns(model.config.id2label, self.labels)
+                # Adds up the probabilities of the model's labels into LABELS' columns.
+                fold = np.zeros((len(columns), len(LABELS)))
+                fold[np.arange(len(columns)), columns] = 1.0
                 model.to(device).eval()
-                self._loaded = (tokenizer, model, columns, device)
+                self._loaded = (tokenizer, model, fold, device)
             return self._loaded
 
     def predict_proba(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """Probabilities of ``LABELS`` for each text (see :class:`SentimentModel`)."""
         import torch
 
-        tokenizer, model, columns, device = self._load()
+        tokenizer, model, fold, device = self._load()
         out = np.tile(_NEUTRAL, (len(texts), 1))
-        cleaned = [text.replace("\x00", "") if isinstance(text, str) else "" for text in texts]
+        cleaned = [_clean(text) for text in texts]
         todo = [k for k, text in enumerate(cleaned) if text.strip()]
         if not todo:
             return out
         limit = min(self.max_tokens, getattr(tokenizer, "model_max_length", self.max_tokens))
         # Sorted by length (characters, a good stand-in for tokens) so that batches pad little.
         todo.sort(key=lambda k: len(cleaned[k]))
-        fold = np.zeros((len(columns), len(LABELS)))
-        fold[np.arange(len(columns)), columns] = 1.0
         with self._lock, torch.inference_mode():
             for start in range(0, len(todo), self.batch_size):
                 chosen = todo[start : start + self.batch_size]
