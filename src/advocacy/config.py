@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     Hugging Face sequence classifier that the accurate mode then uses for items' sentiment, with
     ``sentiment_model_labels`` (``ADVOCACY_SENTIMENT_MODEL_LABELS``, e.g.
     ``LABEL_0=negative,LABEL_1=positive``) for labels whose names don't say their sentiment.
+    Web app: a session ends after ``session_idle_minutes`` without a request
+    (``ADVOCACY_SESSION_IDLE_MINUTES``, default 120) and ``session_hours`` after log-in at the
+    latest (``ADVOCACY_SESSION_HOURS``, 12); the dashboard's numbers are reused for
+    ``dashboard_cache_seconds`` (``ADVOCACY_DASHBOARD_CACHE_SECONDS``, 30; 0 recomputes on every
+    request). Cookies are marked ``Secure`` when a request came over HTTPS;
+    ``ADVOCACY_SECURE_COOKIES=true`` forces it (behind a proxy that ends TLS), ``false`` never.
     """
 
     model_config = SettingsConfigDict(env_prefix="ADVOCACY_", extra="ignore")
@@ -36,6 +42,10 @@ class Settings(BaseSettings):
     themes_file: str | None = Field(default=None)
     sentiment_model_dir: str | None = Field(default=None)
     sentiment_model_labels: str | None = Field(default=None)
+    session_idle_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
+    session_hours: int = Field(default=12, ge=1, le=24 * 90)
+    dashboard_cache_seconds: float = Field(default=30.0, ge=0, le=24 * 3600)
+    secure_cookies: bool | None = Field(default=None)
 
     @field_validator("languages")
     @classmethod

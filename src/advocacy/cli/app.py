@@ -15,6 +15,7 @@ from advocacy.cli.importing import import_command
 from advocacy.cli.nps import nps
 from advocacy.cli.options import db_option
 from advocacy.cli.value import clv, segments
+from advocacy.cli.web import serve, tokens, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -42,3 +43,6 @@ cli.add_command(churn)
 cli.add_command(analyze)
 cli.add_command(drivers)
 cli.add_command(text)
+cli.add_command(serve)
+cli.add_command(users)
+cli.add_command(tokens)

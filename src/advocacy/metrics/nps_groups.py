@@ -9,6 +9,7 @@ per answer.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -282,3 +283,19 @@ def _against(
         change.p_value,
         change.significant,
     )
+
+
+def trend_from_counts(
+    periods: Sequence[tuple[str, int, int, int]], *, confidence: float = 0.95
+) -> list[NpsGroup]:
+    """The trend of periods already counted (``label, promoters, passives, detractors``, in
+    order, e.g. by a database's GROUP BY), each against the previous period with answers."""
+    groups: list[NpsGroup] = []
+    previous: NpsResult | None = None
+    for label, promoters, passives, detractors in periods:
+        if promoters + passives + detractors == 0:
+            continue
+        result = nps_from_counts(promoters, passives, detractors, confidence=confidence)
+        groups.append(_against(label, result, previous, confidence))
+        previous = result
+    return groups

@@ -90,16 +90,27 @@ def load_history(
     as_of: dt.datetime,
     definition: str | None = None,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    segment: str | None = None,
+    country: str | None = None,
 ) -> ChurnHistory:
-    """The customers' starts and ends under ``definition`` (the default one when None)."""
+    """The customers' starts and ends under ``definition`` (the default one when None), of the
+    customers of one ``segment`` and ``country`` when given."""
     definition = definition or default_definition(engine)
     if definition not in DEFINITIONS:
         raise InvalidInput(f"unknown churn definition {definition!r}: use contract or inactivity")
     c, o = Customer.__table__.c, Order.__table__.c
+    chosen = [
+        column == value
+        for column, value in ((c.segment, segment), (c.country, country))
+        if value is not None
+    ]
     if definition == "inactivity":
+        query = select(o.customer_id, o.ordered_at).where(o.ordered_at <= as_of)
+        if chosen:
+            query = query.join(Customer.__table__, c.id == o.customer_id).where(*chosen)
         orders = _rows(
             engine,
-            select(o.customer_id, o.ordered_at).where(o.ordered_at <= as_of),
+            query,
             {"customer_id": pl.Int64, "ordered_at": pl.Datetime("us")},
         )
         spells = activity_spells(
@@ -123,7 +134,9 @@ def load_history(
     first_order = select(func.min(o.ordered_at)).where(o.customer_id == c.id).scalar_subquery()
     customers = _rows(
         engine,
-        select(func.coalesce(c.acquired_at, first_order).label("start"), c.churned_at),
+        select(func.coalesce(c.acquired_at, first_order).label("start"), c.churned_at).where(
+            *chosen
+        ),
         {"start": pl.Datetime("us"), "churned_at": pl.Datetime("us")},
     )
     # A first order after the cancellation still means a customer until the cancellation.
@@ -181,8 +194,11 @@ def churn_report(
     months: int = 12,
     definition: str | None = None,
     inactive_days: int = DEFAULT_INACTIVE_DAYS,
+    segment: str | None = None,
+    country: str | None = None,
 ) -> dict[str, Any]:
-    """The catalogue's churn over the ``months`` up to ``as_of`` (default now, UTC).
+    """The catalogue's churn over the ``months`` up to ``as_of`` (default now, UTC), of the
+    customers of one ``segment`` and ``country`` when given.
 
     Returns a JSON-ready dictionary (dates as ISO 8601 text, missing numbers as None):
     ``churn_rate``, ``lost``, ``average_customers``, ``window_start``, ``window_end``,
@@ -197,7 +213,14 @@ def churn_report(
     elif as_of.tzinfo is not None:
         as_of = as_of.astimezone(dt.UTC).replace(tzinfo=None)
     end = as_instant(as_of)
-    history = load_history(engine, as_of=as_of, definition=definition, inactive_days=inactive_days)
+    history = load_history(
+        engine,
+        as_of=as_of,
+        definition=definition,
+        inactive_days=inactive_days,
+        segment=segment,
+        country=country,
+    )
     result = churn_rate(
         history.starts, history.ends, as_of=end, months=months, definition=history.definition
     )

@@ -148,29 +148,28 @@ def _mentions_theme(engine: Engine, theme: str) -> ColumnElement[bool]:
     return found.exists()
 
 
-def feedback_frame(engine: Engine, filters: FeedbackFilter | None = None) -> pd.DataFrame:
-    """Feedback items matching ``filters``, newest first."""
-    filters = filters or FeedbackFilter()
+def feedback_conditions(engine: Engine, filters: FeedbackFilter) -> list[ColumnElement[bool]]:
+    """The ``WHERE`` conditions on ``feedback_items`` that select the items ``filters`` asks for."""
     f = FeedbackItem.__table__.c
-    query = _feedback_select()
+    chosen: list[ColumnElement[bool]] = []
     if filters.kind:
-        query = query.where(f.kind == normalise_kind(filters.kind))
+        chosen.append(f.kind == normalise_kind(filters.kind))
     if filters.platform:
-        query = query.where(f.platform == filters.platform.strip().lower())
+        chosen.append(f.platform == filters.platform.strip().lower())
     if filters.customer_id:
-        query = query.where(f.customer_ref == filters.customer_id)
+        chosen.append(f.customer_ref == filters.customer_id)
     if filters.since:
-        query = query.where(f.occurred_at >= filters.since)
+        chosen.append(f.occurred_at >= filters.since)
     if filters.until:
-        query = query.where(f.occurred_at <= filters.until)
+        chosen.append(f.occurred_at <= filters.until)
     if filters.min_rating is not None:
-        query = query.where(f.rating >= filters.min_rating)
+        chosen.append(f.rating >= filters.min_rating)
     if filters.max_rating is not None:
-        query = query.where(f.rating <= filters.max_rating)
+        chosen.append(f.rating <= filters.max_rating)
     if filters.language:
         # The language the source gave, else the one text analysis found.
         code = filters.language.strip().lower()
-        query = query.where(
+        chosen.append(
             or_(f.language == code, and_(f.language.is_(None), f.detected_language == code))
         )
     if filters.sentiment:
@@ -178,20 +177,27 @@ def feedback_frame(engine: Engine, filters: FeedbackFilter | None = None) -> pd.
             raise InvalidInput(
                 f"unknown sentiment {filters.sentiment!r}: use {', '.join(SENTIMENTS)}"
             )
-        query = query.where(f.sentiment == filters.sentiment)
+        chosen.append(f.sentiment == filters.sentiment)
     if filters.theme:
-        query = query.where(_mentions_theme(engine, filters.theme.strip().lower()))
+        chosen.append(_mentions_theme(engine, filters.theme.strip().lower()))
     if filters.urgent is not None:
-        query = query.where(f.urgent.is_(True) if filters.urgent else f.urgent.is_not(True))
+        chosen.append(f.urgent.is_(True) if filters.urgent else f.urgent.is_not(True))
     if filters.search:
         pattern = (
             "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         )
-        query = query.where(
+        chosen.append(
             func.lower(func.coalesce(f.title, "") + " " + func.coalesce(f.text, "")).like(
                 pattern.lower(), escape="\\"
             )
         )
+    return chosen
+
+
+def feedback_frame(engine: Engine, filters: FeedbackFilter | None = None) -> pd.DataFrame:
+    """Feedback items matching ``filters``, newest first."""
+    filters = filters or FeedbackFilter()
+    query = _feedback_select().where(*feedback_conditions(engine, filters))
     if filters.limit is not None:
         query = query.limit(filters.limit)
     return _frame(engine, query)

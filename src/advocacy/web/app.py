@@ -1,0 +1,288 @@
+"""The web app: server-rendered pages for people, ``/api/v1`` for programs, one set of rules.
+
+``create_app`` is the composition root of the web driver: it builds the engine from the
+settings, mounts the static files, the pages and the API, installs the error handlers and the
+security headers, and refuses to start if any route is not guarded by a permission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from advocacy import __version__
+from advocacy.access import Permission
+from advocacy.config import Settings, load_settings
+from advocacy.errors import AdvocacyError, DatabaseError, InvalidInput, NotFound
+from advocacy.services.accounts import SessionPolicy
+from advocacy.store.engine import build_engine
+from advocacy.store.schema import ensure_current
+from advocacy.web import i18n
+from advocacy.web.forms import TtlCache
+from advocacy.web.security import (
+    LOCALE_COOKIE,
+    CsrfRefused,
+    Forbidden,
+    NotAuthenticated,
+    check_every_route_is_guarded,
+    resolve_principal,
+)
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("advocacy.web")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def templates() -> Jinja2Templates:
+    """The page templates, autoescaped, with the translation and formatting helpers."""
+    found = Jinja2Templates(directory=str(HERE / "templates"))
+    env = found.env
+    env.autoescape = True
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext_, i18n.ngettext_, newstyle=True
+    )
+    env.filters.update(
+        number=i18n.number,
+        signed=i18n.signed,
+        percent=i18n.percent,
+        money=i18n.money,
+        date=i18n.date,
+        datetime=i18n.datetime,
+        language_name=i18n.language_name,
+        country_name=i18n.country_name,
+    )
+    env.globals.update(
+        LOCALES=i18n.LOCALES, LOCALE_NAMES=i18n.NAMES, Permission=Permission, version=__version__
+    )
+    return found
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.endswith(".csv")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+    session_policy: SessionPolicy | None = None,
+) -> FastAPI:
+    """The Advocacy web app on the database of ``settings`` (or ``engine``)."""
+    settings = settings or load_settings()
+    engine = engine or build_engine(settings.database_url)
+    ensure_current(engine)
+    app = FastAPI(
+        title="Advocacy",
+        version=__version__,
+        description=(
+            "The JSON API of Advocacy. Authenticate with `Authorization: Bearer TOKEN` "
+            "(`advocacy tokens create --role ROLE`); every route is limited to the roles "
+            "that hold its permission."
+        ),
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.clock = clock
+    app.state.session_policy = session_policy or SessionPolicy(
+        idle=dt.timedelta(minutes=settings.session_idle_minutes),
+        lifetime=dt.timedelta(hours=settings.session_hours),
+    )
+    app.state.templates = templates()
+    app.state.cache = TtlCache()
+
+    from advocacy.web import api, pages
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    _install_error_handlers(app)
+    _install_middleware(app)
+    check_every_route_is_guarded(app.routes)
+    return app
+
+
+def _locale_of(request: Request) -> str:
+    chosen = i18n.supported(request.query_params.get("lang"))
+    if chosen:
+        return chosen
+    try:
+        principal = resolve_principal(request)
+    except NotAuthenticated:
+        principal = None
+    return (
+        (i18n.supported(principal.locale) if principal else None)
+        or i18n.supported(request.cookies.get(LOCALE_COOKIE))
+        or i18n.from_accept_language(request.headers.get("accept-language"))
+        or i18n.DEFAULT_LOCALE
+    )
+
+
+def _install_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def locale_and_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        try:
+            locale = _locale_of(request)
+        except AdvocacyError:
+            locale = i18n.DEFAULT_LOCALE
+        request.state.locale = locale
+        token = i18n.current_locale.set(locale)
+        try:
+            response = await call_next(request)
+        finally:
+            i18n.current_locale.reset(token)
+        if request.query_params.get("lang") and i18n.supported(request.query_params["lang"]):
+            response.set_cookie(
+                LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="lax", httponly=True
+            )
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if not request.url.path.startswith("/static/"):
+            headers.setdefault("Cache-Control", "no-store")
+        headers["Content-Language"] = locale
+        headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.1f}"
+        return response
+
+
+def render_error(request: Request, status: int, title: str, detail: str) -> Response:
+    """One place for errors: a JSON document for the API, a page for people."""
+    if wants_json(request):
+        return JSONResponse({"error": {"status": status, "title": title, "detail": detail}}, status)
+    try:
+        principal = resolve_principal(request)
+    except NotAuthenticated:
+        principal = None
+    page: Jinja2Templates = request.app.state.templates
+    return page.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "status": status,
+            "title": title,
+            "detail": detail,
+            "principal": principal,
+            "locale": getattr(request.state, "locale", i18n.DEFAULT_LOCALE),
+            "path": request.url.path,
+            "params": {},
+        },
+        status_code=status,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    _ = i18n.gettext_
+
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, _exc: Exception) -> Response:
+        if wants_json(request):
+            response = JSONResponse(
+                {
+                    "error": {
+                        "status": 401,
+                        "title": "Not authenticated",
+                        "detail": "log in, or send a valid API token as Authorization: Bearer",
+                    }
+                },
+                401,
+            )
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, _exc: Exception) -> Response:
+        return render_error(
+            request, 403, _("Not allowed"), _("Your role does not give access to this page.")
+        )
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf(request: Request, _exc: Exception) -> Response:
+        return render_error(
+            request,
+            403,
+            _("Form expired"),
+            _("This form was not sent from this site or has expired: reload the page and retry."),
+        )
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return render_error(request, 404, _("Not found"), str(exc))
+
+    @app.exception_handler(InvalidInput)
+    async def invalid(request: Request, exc: Exception) -> Response:
+        return render_error(request, 400, _("Bad request"), str(exc))
+
+    @app.exception_handler(DatabaseError)
+    async def database(request: Request, exc: Exception) -> Response:
+        log.error("database error on %s: %s", request.url.path, exc)
+        return render_error(
+            request, 503, _("Unavailable"), _("The database cannot be reached just now.")
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error.get('loc', ())[1:]) or 'request'}: "
+            f"{error.get('msg', 'invalid')}"
+            for error in exc.errors()[:10]
+        )
+        return render_error(request, 400, _("Bad request"), problems)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {404: _("Not found"), 405: _("Method not allowed")}
+        title = titles.get(exc.status_code, _("Error"))
+        detail = (
+            _("There is no page at this address.") if exc.status_code == 404 else str(exc.detail)
+        )
+        return render_error(request, exc.status_code, title, detail)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        return render_error(
+            request,
+            500,
+            _("Something went wrong"),
+            _("The error was logged. Please try again, or tell your administrator."),
+        )
+
+
+def page_response(request: Request, template: str, context: dict[str, Any]) -> HTMLResponse:
+    page: Jinja2Templates = request.app.state.templates
+    return page.TemplateResponse(request, template, context)

@@ -1,0 +1,144 @@
+"""The web app in the user's language: Babel catalogues, and numbers and dates per locale.
+
+The catalogues are the ``locale/<code>/LC_MESSAGES/messages.po`` files beside this module, read
+once at start-up (no compiled ``.mo`` files to keep in step). The language of a request is, in
+order: a ``?lang=`` link, the user's own choice, the ``advocacy_locale`` cookie, the browser's
+``Accept-Language``, English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal, format_percent
+
+LOCALES = ("en", "es", "ru", "ro")
+DEFAULT_LOCALE = "en"
+NAMES = {"en": "English", "es": "Español", "ru": "Русский", "ro": "Română"}
+CATALOGUES = Path(__file__).with_name("locale")
+
+current_locale: ContextVar[str] = ContextVar("advocacy_locale", default=DEFAULT_LOCALE)
+
+
+@cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The catalogue of ``code`` (English is the source language: no catalogue)."""
+    path = CATALOGUES / code / "LC_MESSAGES" / "messages.po"
+    if code == DEFAULT_LOCALE or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale=code)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def gettext_(message: str) -> str:
+    return translations(current_locale.get()).gettext(message)
+
+
+def ngettext_(singular: str, plural: str, n: int) -> str:
+    return translations(current_locale.get()).ngettext(singular, plural, n)
+
+
+def supported(code: str | None) -> str | None:
+    """``code`` as one of :data:`LOCALES` (``es-MX`` → ``es``), or ``None``."""
+    if not code:
+        return None
+    short = code.strip().lower().replace("_", "-").split("-")[0]
+    return short if short in LOCALES else None
+
+
+def from_accept_language(header: str | None) -> str | None:
+    """The best of :data:`LOCALES` for a browser's ``Accept-Language`` header."""
+    if not header:
+        return None
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")[:20]):
+        pieces = part.strip().split(";")
+        weight = 1.0
+        for piece in pieces[1:]:
+            name, _, value = piece.strip().partition("=")
+            if name == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        code = supported(pieces[0])
+        if code and weight > 0:
+            choices.append((-weight, position, code))
+    return min(choices)[2] if choices else None
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=current_locale.get()))
+
+
+def signed(value: float | None, digits: int = 1) -> str:
+    """A number with its sign (an NPS: +16.0, −4.2)."""
+    if value is None:
+        return "—"
+    text = number(abs(value), digits)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return str(format_percent(value, format=pattern, locale=current_locale.get()))
+
+
+def money(value: float | None, currency: str | None) -> str:
+    if value is None:
+        return "—"
+    if not currency or len(currency) != 3:
+        return number(value, 2)
+    return str(format_currency(value, currency, locale=current_locale.get()))
+
+
+def date(value: dt.date | dt.datetime | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return str(format_date(value, format="medium", locale=current_locale.get()))
+
+
+def datetime(value: dt.datetime | str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return str(format_datetime(value, format="short", locale=current_locale.get()))
+
+
+def language_name(code: str | None) -> str:
+    """A language's name in the current locale (``ru`` → "ruso" in Spanish)."""
+    if not code:
+        return "—"
+    try:
+        name = Locale(current_locale.get()).languages.get(code)
+    except (ValueError, TypeError):
+        name = None
+    return str(name) if name else code
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return "—"
+    name = Locale(current_locale.get()).territories.get(code.upper())
+    return str(name) if name else code

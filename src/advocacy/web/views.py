@@ -1,0 +1,95 @@
+"""What pages and API routes share: the cached dashboard, the customers' values, CSV writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import polars as pl
+from fastapi import Request
+from fastapi.responses import Response
+
+from advocacy.services import dashboard as board
+from advocacy.services.value import customer_values
+
+VALUES_CACHE_SECONDS = 300.0
+CSV_SECTIONS = ("nps_trend", "volume", "sentiment", "themes", "churn", "clv", "tiers")
+
+
+def dashboard_data(request: Request, filters: board.DashboardFilter) -> dict[str, Any]:
+    state = request.app.state
+    seconds = state.settings.dashboard_cache_seconds
+    return state.cache.get(  # type: ignore[no-any-return]
+        ("dashboard", filters), seconds, lambda: board.dashboard(state.engine, filters)
+    )
+
+
+def filter_choices(request: Request) -> dict[str, list[str]]:
+    state = request.app.state
+    return state.cache.get(  # type: ignore[no-any-return]
+        ("choices",), 60.0, lambda: board.filter_choices(state.engine)
+    )
+
+
+def values_table(request: Request) -> pl.DataFrame:
+    """Every customer's CLV and value tier, recomputed at most every few minutes."""
+    state = request.app.state
+    return state.cache.get(  # type: ignore[no-any-return]
+        ("values",), VALUES_CACHE_SECONDS, lambda: customer_values(state.engine).table
+    )
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    return "" if value is None else value
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def section_rows(data: dict[str, Any], section: str) -> tuple[list[str], list[list[Any]]]:
+    """The numbers of one dashboard chart as a header and rows (its CSV download)."""
+    if section == "nps_trend":
+        header = ["month", "nps", "answers", "ci_low", "ci_high", "change", "p_value"]
+        return header, [[row[key] for key in header] for row in data["nps"]["trend"]]
+    if section == "volume":
+        header = ["kind", "platform", "items"]
+        return header, [[row[key] for key in header] for row in data["volume"]]
+    if section == "sentiment":
+        rows = [[key, value] for key, value in data["sentiment"].items()]
+        return ["sentiment", "items"], [*rows, ["not analysed", data["not_analysed"]]]
+    if section == "themes":
+        header = ["theme", "items", "negative", "positive"]
+        return header, [[row[key] for key in header] for row in data["themes"]]
+    if section == "churn":
+        header = ["month", "active_at_start", "acquired", "lost", "churn_rate", "complete"]
+        return header, [[row[key] for key in header] for row in data["churn"]["monthly"]]
+    if section == "clv":
+        currency = data["value"].get("currency")
+        return ["currency", "clv_from", "clv_to", "customers"], [
+            [currency, row["low"], row["high"], row["customers"]]
+            for row in data["value"]["histogram"]
+        ]
+    if section == "tiers":
+        value = data["value"]
+        return ["currency", "tier", "customers", "clv"], [
+            [value.get("currency"), tier, count, value.get("tier_clv", {}).get(tier)]
+            for tier, count in value.get("tiers", {}).items()
+        ]
+    raise KeyError(section)
