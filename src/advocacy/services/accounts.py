@@ -318,8 +318,9 @@ def authenticate(
         connection.execute(delete(LoginFailure).where(LoginFailure.at <= now - FAILURE_WINDOW))
         if not ok:
             connection.execute(insert(LoginFailure).values(email=login, address=address, at=now))
-            raise LoginRefused("wrong e-mail or password")
-        assert row is not None
+    if not ok or row is None:
+        raise LoginRefused("wrong e-mail or password")
+    with engine.begin() as connection:
         values: dict[str, object] = {"last_login_at": now}
         if _HASHER.check_needs_rehash(row.password_hash):
             values["password_hash"] = _HASHER.hash(password)

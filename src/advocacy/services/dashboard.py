@@ -182,16 +182,26 @@ def volume_section(engine: Engine, filters: DashboardFilter) -> list[dict[str, A
 
 
 def sentiment_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
-    """Items by sentiment (of those analysed), and the most mentioned themes with their tone."""
+    """Items by sentiment, how many are still to analyse (and how many had no text to read),
+    and the most mentioned themes with their tone."""
     f = FeedbackItem.__table__.c
-    query = _items(filters, f.sentiment, func.count()).group_by(f.sentiment)
+    pending = f.analyzed_at.is_(None).label("pending")
+    query = _items(filters, f.sentiment, pending, func.count()).group_by(f.sentiment, pending)
     with engine.connect() as connection:
-        counts: dict[str | None, int] = dict(connection.execute(query).tuples().all())
-    sentiment = {key: int(counts.get(key, 0)) for key in SENTIMENTS}
-    not_analysed = int(counts.get(None, 0))
+        rows = connection.execute(query).all()
+    sentiment = dict.fromkeys(SENTIMENTS, 0)
+    not_analysed = without_text = 0
+    for label, waiting, count in rows:
+        if waiting:
+            not_analysed += int(count)
+        elif label in sentiment:
+            sentiment[label] += int(count)
+        else:
+            without_text += int(count)
     return {
         "sentiment": sentiment,
         "not_analysed": not_analysed,
+        "without_text": without_text,
         "themes": _themes(engine, filters),
     }
 
@@ -299,7 +309,8 @@ def _histogram(values: Any) -> list[dict[str, float]]:
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return []
-    low, high = float(np.percentile(finite, 1)), float(np.percentile(finite, 99))
+    # The top 5 % fall in the last column ("and more"): CLV has a long tail.
+    low, high = float(finite.min()), float(np.percentile(finite, 95))
     if high <= low:
         high = low + 1.0
     counts, edges = np.histogram(np.clip(finite, low, high), bins=CLV_BINS, range=(low, high))

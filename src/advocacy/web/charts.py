@@ -170,11 +170,12 @@ def histogram(
             f'width="{max(w - 2, 1):.1f}" height="{h:.1f}"><title>{escape(edge_text(low))} – '
             f"{escape(edge_text(high))}: {count}</title></rect>"
         )
-    for i in (0, len(bins) // 2, len(bins)):
+    for i, anchor in ((0, "start"), (len(bins) // 2, "middle"), (len(bins), "end")):
         edge = bins[min(i, len(bins) - 1)][0 if i < len(bins) else 1]
+        suffix = "+" if i == len(bins) else ""
         parts.append(
-            f'<text class="axis" x="{LEFT + i * w:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
-            f"{escape(edge_text(edge))}</text>"
+            f'<text class="axis" x="{LEFT + i * w:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
+            f"{escape(edge_text(edge))}{suffix}</text>"
         )
     parts.append(
         f'<text class="axis" x="{LEFT - 6}" y="{TOP + 8}" text-anchor="end">{top}</text>'

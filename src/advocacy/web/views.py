@@ -73,7 +73,8 @@ def section_rows(data: dict[str, Any], section: str) -> tuple[list[str], list[li
         return header, [[row[key] for key in header] for row in data["volume"]]
     if section == "sentiment":
         rows = [[key, value] for key, value in data["sentiment"].items()]
-        return ["sentiment", "items"], [*rows, ["not analysed", data["not_analysed"]]]
+        extra = [["not analysed", data["not_analysed"]], ["without text", data["without_text"]]]
+        return ["sentiment", "items"], [*rows, *extra]
     if section == "themes":
         header = ["theme", "items", "negative", "positive"]
         return header, [[row[key] for key in header] for row in data["themes"]]
