@@ -23,10 +23,10 @@ $(VENV)/.test-deps: $(BIN)/advocacy requirements-test.lock
 
 test-deps: $(VENV)/.test-deps
 
-## Build the demo company into advocacy.sqlite and start the product.
+## Build the demo company into advocacy.sqlite, print the tour and the log-ins, and serve the
+## web app at http://127.0.0.1:8000 (Ctrl+C stops it; `advocacy serve` starts it again).
 demo: venv
-	$(BIN)/advocacy demo --replace
-	$(BIN)/advocacy tour
+	$(BIN)/advocacy demo --replace --serve
 
 ## The published CDNOW data of the CLV golden tests ships inside the lifetimes 0.11.3 wheel.
 ## The wheel is downloaded once and read as a zip, never installed (lifetimes needs pandas<3).

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import tempfile
 import time
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from advocacy.access import Role
 from advocacy.cli.analysis import describe_analysis, run_analysis
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
 from advocacy.errors import InvalidInput
+from advocacy.services import accounts
 
 IMPORT_ORDER = ("customers", "orders", "nps", "reviews", "tickets", "social")
 
@@ -41,6 +45,12 @@ IMPORT_ORDER = ("customers", "orders", "nps", "reviews", "tickets", "social")
     show_default=True,
     help="Analyse the feedback's text (fast mode) once it is imported.",
 )
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Then show the tour and the log-ins, and serve the web app on http://127.0.0.1:8000.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @db_option
 @json_option
 @click.pass_context
@@ -51,10 +61,13 @@ def demo(
     today: dt.datetime | None,
     replace: bool,
     analyse: bool,
+    serve: bool,
+    port: int,
     as_json: bool,
 ) -> None:
     """Build the demo company: customers in six countries, two years of orders, NPS answers,
-    reviews, social posts and tickets in English, Spanish, Russian and Romanian.
+    reviews, social posts and tickets in English, Spanish, Russian and Romanian, and one web-app
+    user of each role (their passwords are printed once).
 
     The files go through the same importers as real data.
     """
@@ -76,6 +89,7 @@ def demo(
         for kind in IMPORT_ORDER:
             reports.append(catalogue.import_file(kind, files[kind]))
     analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
+    logins = demo_users(catalogue.engine)
     counts = catalogue.counts()
     seconds = time.monotonic() - started
     if as_json:
@@ -86,6 +100,9 @@ def demo(
                 "seed": seed,
                 "customers": size,
                 "analysis": None if analysis is None else analysis.as_dict(),
+                "logins": [
+                    {"email": email, "role": role, "password": pw} for email, role, pw in logins
+                ],
             }
         )
         return
@@ -95,6 +112,41 @@ def demo(
         click.echo(f"  {report.kind:<10} {report.imported:>8,} records")
     if analysis is not None:
         click.echo(describe_analysis(analysis))
+    if serve:
+        click.echo("")
+        ctx.invoke(tour)
+    click.echo(describe_logins(logins, port))
+    if serve:
+        from advocacy.cli.web import serve as serve_command
+
+        ctx.invoke(serve_command, host="127.0.0.1", port=port, workers=1, proxy_headers=False)
+
+
+DEMO_DOMAIN = "demo.advocacy.example"
+
+
+def demo_users(engine: Engine) -> list[tuple[str, str, str]]:
+    """One user of each role with a fresh random password: (e-mail, role, password)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    logins = []
+    for role in Role:
+        email = f"{role.value}@{DEMO_DOMAIN}"
+        password = secrets.token_urlsafe(12)
+        accounts.create_user(
+            engine, email, password, role, now=now, name=f"Demo {role.value}", locale=None
+        )
+        logins.append((email, role.value, password))
+    return logins
+
+
+def describe_logins(logins: list[tuple[str, str, str]], port: int) -> str:
+    lines = [
+        "",
+        f"Web app: `advocacy serve` then http://127.0.0.1:{port} — log in as any of these",
+        "(passwords are shown only now; `advocacy users set EMAIL --password` sets a new one):",
+    ]
+    lines += [f"  {role:<9} {email:<34} {password}" for email, role, password in logins]
+    return "\n".join(lines)
 
 
 def _make_room(ctx: click.Context, replace: bool) -> None:
