@@ -169,40 +169,36 @@ def nps_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
     }
 
 
-def volume_section(engine: Engine, filters: DashboardFilter) -> list[dict[str, Any]]:
-    """How many items each source gave (kind and platform), largest first."""
+def volume_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
+    """How many items each source gave (kind and platform, largest first), how many are of
+    each sentiment, still to analyse, or without text to read — in one scan of the items."""
     f = FeedbackItem.__table__.c
-    query = _items(filters, f.kind, f.platform, func.count().label("items")).group_by(
-        f.kind, f.platform
+    pending = f.analyzed_at.is_(None).label("pending")
+    query = _items(filters, f.kind, f.platform, f.sentiment, pending, func.count()).group_by(
+        f.kind, f.platform, f.sentiment, pending
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-    ordered = sorted(rows, key=lambda row: (-row[2], row[0], row[1]))
-    return [{"kind": kind, "platform": source or None, "items": n} for kind, source, n in ordered]
-
-
-def sentiment_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
-    """Items by sentiment, how many are still to analyse (and how many had no text to read),
-    and the most mentioned themes with their tone."""
-    f = FeedbackItem.__table__.c
-    pending = f.analyzed_at.is_(None).label("pending")
-    query = _items(filters, f.sentiment, pending, func.count()).group_by(f.sentiment, pending)
-    with engine.connect() as connection:
-        rows = connection.execute(query).all()
+    sources: dict[tuple[str, str], int] = {}
     sentiment = dict.fromkeys(SENTIMENTS, 0)
     not_analysed = without_text = 0
-    for label, waiting, count in rows:
+    for kind, platform, label, waiting, count in rows:
+        sources[(kind, platform)] = sources.get((kind, platform), 0) + int(count)
         if waiting:
             not_analysed += int(count)
         elif label in sentiment:
             sentiment[label] += int(count)
         else:
             without_text += int(count)
+    ordered = sorted(sources.items(), key=lambda pair: (-pair[1], pair[0]))
     return {
+        "volume": [
+            {"kind": kind, "platform": platform or None, "items": n}
+            for (kind, platform), n in ordered
+        ],
         "sentiment": sentiment,
         "not_analysed": not_analysed,
         "without_text": without_text,
-        "themes": _themes(engine, filters),
     }
 
 
@@ -344,8 +340,8 @@ def dashboard(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
     return {
         "filters": filters.as_dict(),
         "nps": nps_section(engine, filters),
-        "volume": volume_section(engine, filters),
-        **sentiment_section(engine, filters),
+        **volume_section(engine, filters),
+        "themes": _themes(engine, filters),
         "churn": churn_section(engine, filters),
         "value": value_section(engine, filters),
     }

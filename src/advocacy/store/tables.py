@@ -106,6 +106,8 @@ class FeedbackItem(Base):
     __table_args__ = (
         UniqueConstraint("kind", "platform", "external_id", name="uq_feedback_items_source_id"),
         Index("ix_feedback_items_kind_occurred_at", "kind", "occurred_at"),
+        # The inbox's first page: the newest items of every kind.
+        Index("ix_feedback_items_occurred_at_id", "occurred_at", "id"),
         # Partial indexes: most reviews and posts name no customer, and only items still
         # unlinked or not yet analysed are looked up by these.
         Index(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +96,7 @@ def create_app(
     engine = engine or build_engine(settings.database_url)
     ensure_current(engine)
     app = FastAPI(
+        lifespan=_warm_up,
         title="Advocacy",
         version=__version__,
         description=(
@@ -124,6 +127,30 @@ def create_app(
     _install_middleware(app)
     check_every_route_is_guarded(app.routes)
     return app
+
+
+@asynccontextmanager
+async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
+    """Compute the unfiltered dashboard in the background as the server starts, so that the
+    first person to open it does not wait for it."""
+
+    def work() -> None:
+        from advocacy.services import dashboard as board
+
+        try:
+            state = app.state
+            seconds = max(state.settings.dashboard_cache_seconds, 1.0)
+            state.cache.get(
+                ("dashboard", board.DashboardFilter()),
+                seconds,
+                lambda: board.dashboard(state.engine, board.DashboardFilter()),
+            )
+        except Exception:  # a request will compute it (and report any error) instead
+            log.exception("warming the dashboard up failed")
+
+    if app.state.settings.dashboard_cache_seconds > 0:
+        threading.Thread(target=work, name="advocacy-warm-up", daemon=True).start()
+    yield
 
 
 def _locale_of(request: Request) -> str:

@@ -120,22 +120,70 @@ def query_string(params: Mapping[str, str], **changes: str | None) -> str:
 
 
 class TtlCache:
-    """Results kept ``seconds`` per key, shared by the requests of one process."""
+    """Results shared by the requests of one process, recomputed after ``seconds``.
+
+    Stale while revalidating: once a value is older than ``seconds`` the next request starts
+    one recomputation in a background thread and, like every request until it is done, gets
+    the previous value at once; only the very first request of a key waits for it. Concurrent
+    first requests of one key wait for the same computation.
+    """
+
+    MAX_ENTRIES = 256
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[Any, tuple[float, Any]] = {}
+        self._computing: dict[Any, threading.Event] = {}
 
     def get(self, key: Any, seconds: float, produce: Callable[[], T]) -> T:
-        now = time.monotonic()
+        """The value of ``key``; ``seconds`` 0 computes it every time."""
+        if seconds <= 0:
+            return produce()
         with self._lock:
             entry = self._entries.get(key)
-        if entry is not None and now - entry[0] < seconds:
-            value: T = entry[1]
-            return value
-        value = produce()
+            running = self._computing.get(key)
+            if entry is not None:
+                if time.monotonic() - entry[0] >= seconds and running is None:
+                    event = self._computing[key] = threading.Event()
+                    threading.Thread(
+                        target=self._refresh, args=(key, produce, event), daemon=True
+                    ).start()
+                stored: T = entry[1]
+                return stored
+            if running is None:
+                event = self._computing[key] = threading.Event()
+        if running is None:
+            try:
+                value = produce()
+                self._store(key, value, time.monotonic())
+                return value
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+                event.set()
+        running.wait()
         with self._lock:
-            if len(self._entries) > 256:
-                self._entries.clear()
-            self._entries[key] = (now, value)
-        return value
+            entry = self._entries.get(key)
+        if entry is not None:
+            shared: T = entry[1]
+            return shared
+        return produce()  # the shared computation failed: try once more, here
+
+    def _refresh(self, key: Any, produce: Callable[[], Any], event: threading.Event) -> None:
+        try:
+            self._store(key, produce(), time.monotonic())
+        except Exception:  # the stale value stays; the next request tries again
+            import logging
+
+            logging.getLogger("advocacy.web").exception("refreshing %r failed", key)
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            event.set()
+
+    def _store(self, key: Any, value: Any, at: float) -> None:
+        with self._lock:
+            if len(self._entries) >= self.MAX_ENTRIES and key not in self._entries:
+                oldest = min(self._entries, key=lambda k: self._entries[k][0])
+                del self._entries[oldest]
+            self._entries[key] = (at, value)

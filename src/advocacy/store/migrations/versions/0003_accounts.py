@@ -1,4 +1,4 @@
-"""The web app's users, their sessions, API tokens and failed log-ins.
+"""The web app's users, their sessions, API tokens and failed log-ins; the inbox's index.
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("feedback_items", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_feedback_items_occurred_at_id", ["occurred_at", "id"], unique=False
+        )
     op.create_table(
         "login_failures",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -92,6 +96,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("feedback_items", schema=None) as batch_op:
+        batch_op.drop_index("ix_feedback_items_occurred_at_id")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
 
