@@ -214,7 +214,7 @@ def dashboard_page(request: Request, principal: Viewer) -> Response:
     currency = value.get("currency")
     figures = {
         "trend": charts.line_with_band(
-            trend, title=_("NPS by month with its 95 % interval"), value_text=i18n.signed
+            trend, title=_("NPS by month and its 95 % band"), value_text=i18n.signed
         ),
         "categories": charts.share_bar(
             [
