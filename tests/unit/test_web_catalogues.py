@@ -56,3 +56,17 @@ def test_a_language_is_read_from_the_browser_header_by_preference() -> None:
     assert i18n.from_accept_language("de, fr;q=0.5") is None
     assert i18n.from_accept_language("es;q=abc, ru;q=0") is None
     assert i18n.from_accept_language(None) is None
+
+
+@pytest.mark.parametrize("code", i18n.LOCALES)
+def test_dates_and_times_read_as_babel_writes_them_in_each_language(code: str) -> None:
+    import datetime as dt
+
+    from babel.dates import format_datetime
+
+    token = i18n.current_locale.set(code)
+    try:
+        for value in (dt.datetime(2025, 3, 9, 7, 5), dt.datetime(2026, 11, 23, 23, 59)):
+            assert i18n.datetime(value) == format_datetime(value, "short", locale=code)
+    finally:
+        i18n.current_locale.reset(token)

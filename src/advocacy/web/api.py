@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, Field
 
 from advocacy.access import Permission
@@ -19,9 +18,9 @@ from advocacy.services import accounts
 from advocacy.services import inbox as items
 from advocacy.web import forms
 from advocacy.web.security import Principal, now_of, require
-from advocacy.web.views import dashboard_data, values_table
+from advocacy.web.views import JsonDocument, dashboard_data, values_table
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], default_response_class=JsonDocument)
 
 Viewer = Annotated[Principal, Depends(require(Permission.DASHBOARD_VIEW))]
 Reader = Annotated[Principal, Depends(require(Permission.FEEDBACK_VIEW))]
@@ -56,7 +55,7 @@ def dashboard(
     country: Text = None,
     channel: Text = None,
     platform: Text = None,
-) -> dict[str, Any]:
+) -> JsonDocument:
     filters = forms.dashboard_filter(
         _params(
             **{"from": from_},
@@ -67,7 +66,7 @@ def dashboard(
             platform=platform,
         )
     )
-    return jsonable_encoder(dashboard_data(request, filters))  # type: ignore[no-any-return]
+    return JsonDocument(dashboard_data(request, filters))
 
 
 @router.get("/feedback", summary="The feedback inbox, newest first, one page")
@@ -88,7 +87,7 @@ def feedback(
     q: Text = None,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Annotated[int, Query(ge=1, le=items.MAX_PAGE_SIZE)] = items.PAGE_SIZE,
-) -> dict[str, Any]:
+) -> JsonDocument:
     filters = forms.feedback_filter(
         _params(
             kind=kind,
@@ -106,16 +105,12 @@ def feedback(
         )
     )
     page = items.feedback_page(request.app.state.engine, filters, cursor=cursor, limit=limit)
-    return jsonable_encoder(  # type: ignore[no-any-return]
-        {"items": page.rows, "next_cursor": page.next_cursor}
-    )
+    return JsonDocument({"items": page.rows, "next_cursor": page.next_cursor})
 
 
 @router.get("/feedback/{item_id}", summary="One feedback item in full, with its analysis")
-def feedback_item(request: Request, item_id: int, _principal: Reader) -> dict[str, Any]:
-    return jsonable_encoder(  # type: ignore[no-any-return]
-        items.feedback_item(request.app.state.engine, item_id)
-    )
+def feedback_item(request: Request, item_id: int, _principal: Reader) -> JsonDocument:
+    return JsonDocument(items.feedback_item(request.app.state.engine, item_id))
 
 
 @router.get("/customers", summary="Customers by id, one page")
@@ -127,24 +122,22 @@ def customers(
     segment: Text = None,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
     limit: Annotated[int, Query(ge=1, le=items.MAX_PAGE_SIZE)] = items.PAGE_SIZE,
-) -> dict[str, Any]:
+) -> JsonDocument:
     page = items.customers_page(
         request.app.state.engine,
         forms.customer_filter(_params(q=q, country=country, segment=segment)),
         cursor=cursor,
         limit=limit,
     )
-    return jsonable_encoder(  # type: ignore[no-any-return]
-        {"customers": page.rows, "next_cursor": page.next_cursor}
-    )
+    return JsonDocument({"customers": page.rows, "next_cursor": page.next_cursor})
 
 
 @router.get("/customers/{customer_id}", summary="The customer 360°: profile, orders, feedback")
-def customer(request: Request, customer_id: str, _principal: CustomerReader) -> dict[str, Any]:
+def customer(request: Request, customer_id: str, _principal: CustomerReader) -> JsonDocument:
     document = items.customer_360(
         request.app.state.engine, customer_id, now=now_of(request), values=values_table(request)
     )
-    return jsonable_encoder(document)  # type: ignore[no-any-return]
+    return JsonDocument(document)
 
 
 class NewUser(BaseModel):

@@ -14,9 +14,16 @@ import io
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import (
+    format_date,
+    get_date_format,
+    get_datetime_format,
+    get_time_format,
+    parse_pattern,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -118,12 +125,28 @@ def date(value: dt.date | dt.datetime | str | None) -> str:
     return str(format_date(value, format="medium", locale=current_locale.get()))
 
 
+@cache
+def _short_datetime(code: str) -> tuple[Locale, Any, Any, str]:
+    """The locale's short date and time patterns, parsed once (Babel parses them per call)."""
+    locale = Locale.parse(code)
+    return (
+        locale,
+        parse_pattern(get_date_format("short", locale=locale).pattern),
+        parse_pattern(get_time_format("short", locale=locale).pattern),
+        str(get_datetime_format("short", locale=locale)),
+    )
+
+
 def datetime(value: dt.datetime | str | None) -> str:
+    """A date and time in the locale's short format (as Babel's ``format_datetime``)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return str(format_datetime(value, format="short", locale=current_locale.get()))
+    locale, day, clock, combined = _short_datetime(current_locale.get())
+    return combined.replace("{1}", day.apply(value, locale)).replace(
+        "{0}", clock.apply(value, locale)
+    )
 
 
 def language_name(code: str | None) -> str:

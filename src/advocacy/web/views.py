@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -39,6 +42,37 @@ def values_table(request: Request) -> pl.DataFrame:
     return state.cache.get(  # type: ignore[no-any-return]
         ("values",), VALUES_CACHE_SECONDS, lambda: customer_values(state.engine).table
     )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+class JsonDocument(Response):
+    """A JSON response written straight with :func:`json.dumps` (dates as ISO 8601; NaN and
+    infinities as null), several times faster than FastAPI's generic encoder on a page of
+    items."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(
+            _finite(content), default=_plain, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _cell(value: Any) -> Any:
