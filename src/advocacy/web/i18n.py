@@ -26,7 +26,8 @@ from babel.dates import (
 )
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_percent
+from babel.numbers import parse_pattern as parse_number_pattern
 
 LOCALES = ("en", "es", "ru", "ro")
 DEFAULT_LOCALE = "en"
@@ -87,11 +88,21 @@ def from_accept_language(header: str | None) -> str | None:
     return min(choices)[2] if choices else None
 
 
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@cache
+def _number_pattern(pattern: str) -> Any:
+    return parse_number_pattern(pattern)
+
+
 def number(value: float | int | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=current_locale.get()))
+    return str(_number_pattern(pattern).apply(value, _locale(current_locale.get())))
 
 
 def signed(value: float | None, digits: int = 1) -> str:
@@ -106,7 +117,7 @@ def percent(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return str(format_percent(value, format=pattern, locale=current_locale.get()))
+    return str(format_percent(value, format=pattern, locale=_locale(current_locale.get())))
 
 
 def money(value: float | None, currency: str | None) -> str:
@@ -114,7 +125,7 @@ def money(value: float | None, currency: str | None) -> str:
         return "—"
     if not currency or len(currency) != 3:
         return number(value, 2)
-    return str(format_currency(value, currency, locale=current_locale.get()))
+    return str(format_currency(value, currency, locale=_locale(current_locale.get())))
 
 
 def date(value: dt.date | dt.datetime | str | None) -> str:
@@ -122,13 +133,13 @@ def date(value: dt.date | dt.datetime | str | None) -> str:
         return "—"
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return str(format_date(value, format="medium", locale=current_locale.get()))
+    return str(format_date(value, format="medium", locale=_locale(current_locale.get())))
 
 
 @cache
 def _short_datetime(code: str) -> tuple[Locale, Any, Any, str]:
     """The locale's short date and time patterns, parsed once (Babel parses them per call)."""
-    locale = Locale.parse(code)
+    locale = _locale(code)
     return (
         locale,
         parse_pattern(get_date_format("short", locale=locale).pattern),
@@ -154,7 +165,7 @@ def language_name(code: str | None) -> str:
     if not code:
         return "—"
     try:
-        name = Locale(current_locale.get()).languages.get(code)
+        name = _locale(current_locale.get()).languages.get(code)
     except (ValueError, TypeError):
         name = None
     return str(name) if name else code
@@ -163,5 +174,5 @@ def language_name(code: str | None) -> str:
 def country_name(code: str | None) -> str:
     if not code:
         return "—"
-    name = Locale(current_locale.get()).territories.get(code.upper())
+    name = _locale(current_locale.get()).territories.get(code.upper())
     return str(name) if name else code
