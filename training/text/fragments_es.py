@@ -551,3 +551,39 @@ NEU["media"] = [
     "la sartén es de 28 centímetros",
     "es una novela histórica",
 ]
+
+# ---- ronda 5: hoteles ----
+POS["hotel"] = [
+    "la habitación era amplia y muy limpia",
+    "el personal del hotel fue muy atento",
+    "la playa del hotel es preciosa",
+    "el buffet tenía mucha variedad",
+    "la piscina estaba impecable",
+    "los camareros del bar fueron encantadores",
+    "nos dieron una habitación con vistas al mar",
+    "el check-in fue rápido",
+    "la animación era muy divertida",
+    "el hotel está muy bien ubicado",
+    "volveríamos sin dudarlo",
+    "la relación calidad-precio del hotel es excelente",
+]
+NEG["hotel"] = [
+    "la habitación olía a humedad y el aire acondicionado no funcionaba",
+    "el personal de recepción fue muy desagradable",
+    "la comida del buffet era repetitiva y fría",
+    "la piscina estaba sucia",
+    "no había agua caliente en la ducha",
+    "el hotel está muy descuidado",
+    "las toallas estaban manchadas",
+    "tuvimos que esperar tres horas para la habitación",
+    "el ruido de la discoteca no nos dejó dormir",
+    "las fotos de la web no tienen nada que ver con la realidad",
+    "no volveremos a este hotel",
+    "demasiado caro para lo que ofrece",
+]
+NEU["hotel"] = [
+    "el hotel tiene dos piscinas",
+    "el desayuno es de siete a diez",
+    "la habitación tenía dos camas",
+    "el traslado desde el aeropuerto dura una hora",
+]
