@@ -56,6 +56,10 @@ def run_analysis(
         reanalyze=reanalyze,
         progress=progress if show_progress else None,
     )
+    if summary.analysed + summary.without_text:
+        from advocacy.services.facts import ensure_facts
+
+        ensure_facts(engine)  # the dashboard's counts, ready before anyone looks
     if show_progress and summary.analysed + summary.without_text:
         click.echo("\r" + " " * 50 + "\r", nl=False, err=True)
     return summary

@@ -17,6 +17,7 @@ from advocacy.cli.analysis import describe_analysis, run_analysis
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
 from advocacy.errors import InvalidInput
 from advocacy.services import accounts
+from advocacy.services.facts import ensure_facts
 
 IMPORT_ORDER = ("customers", "orders", "nps", "reviews", "tickets", "social")
 
@@ -89,6 +90,7 @@ def demo(
         for kind in IMPORT_ORDER:
             reports.append(catalogue.import_file(kind, files[kind]))
     analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
+    ensure_facts(catalogue.engine)
     logins = demo_users(catalogue.engine)
     counts = catalogue.counts()
     seconds = time.monotonic() - started

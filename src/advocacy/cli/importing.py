@@ -102,6 +102,10 @@ def import_command(
         from advocacy.cli.analysis import run_analysis
 
         analysis = run_analysis(catalogue.engine, show_progress=progress.enabled)
+    if landed:
+        from advocacy.services.facts import ensure_facts
+
+        ensure_facts(catalogue.engine)  # the dashboard's counts, ready before anyone looks
     if as_json:
         document = report.as_dict()
         document["errors"] = document["errors"][:100]

@@ -20,6 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, bindparam, select, update
 
 from advocacy.errors import InvalidInput
+from advocacy.services.facts import mark_changed
 from advocacy.store.tables import FeedbackItem
 from advocacy.text.pipeline import MODES, Analyzer, TextAnalysis
 from advocacy.text.redact import redact_many
@@ -102,6 +103,7 @@ def analyse_feedback(
         ]
         with engine.begin() as connection:
             connection.execute(_UPDATE, values)
+            mark_changed(connection)
         for result in results:
             if result.sentiment is None:
                 summary.without_text += 1

@@ -36,8 +36,9 @@ from advocacy.metrics.nps import nps_from_counts
 from advocacy.metrics.nps_groups import trend_from_counts
 from advocacy.metrics.segments import TIERS
 from advocacy.services.churn import churn_report
+from advocacy.services.facts import ensure_facts
 from advocacy.services.value import customer_values
-from advocacy.store.tables import Customer, FeedbackItem
+from advocacy.store.tables import Customer, FeedbackItem, FeedbackMonthly, ThemeMonthly
 
 KINDS = ("nps", "review", "social", "ticket")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -69,6 +70,14 @@ class DashboardFilter:
     @property
     def customer_filtered(self) -> bool:
         return self.segment is not None or self.country is not None
+
+    @property
+    def whole_months(self) -> bool:
+        """Whether the dates start and end on month boundaries (or are open): the monthly
+        facts then answer exactly."""
+        starts = self.since is None or self.since.day == 1
+        ends = self.until is None or (self.until + dt.timedelta(days=1)).day == 1
+        return starts and ends
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -122,21 +131,46 @@ def _number(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
 
-def nps_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
+def _fact_conditions(table: Any, filters: DashboardFilter) -> list[ColumnElement[bool]]:
+    t = table.__table__.c
+    chosen: list[ColumnElement[bool]] = []
+    if filters.since:
+        chosen.append(t.month >= f"{filters.since:%Y-%m}")
+    if filters.until:
+        chosen.append(t.month <= f"{filters.until:%Y-%m}")
+    for name in ("channel", "platform", "segment", "country"):
+        value = getattr(filters, name)
+        if value is not None:
+            chosen.append(t[name] == value)
+    return chosen
+
+
+def nps_section(engine: Engine, filters: DashboardFilter, *, facts: bool = False) -> dict[str, Any]:
     """The NPS of the filtered answers, with its interval, and its month-by-month trend."""
     f = FeedbackItem.__table__.c
-    month, category = _month(engine).label("month"), _category().label("category")
-    query = (
-        _items(filters, month, category, func.count().label("answers"))
-        .where(f.kind == "nps", f.rating.is_not(None))
-        .group_by(month, category)
-        .order_by(month)
-    )
+    if facts:
+        m = FeedbackMonthly.__table__.c
+        query = (
+            select(m.month, m.category, func.sum(m["items"]))
+            .where(m.kind == "nps", m.category != "", *_fact_conditions(FeedbackMonthly, filters))
+            .group_by(m.month, m.category)
+            .order_by(m.month)
+        )
+    else:
+        month, category = _month(engine).label("month"), _category().label("category")
+        query = (
+            _items(filters, month, category, func.count().label("answers"))
+            .where(f.kind == "nps", f.rating.is_not(None))
+            .group_by(month, category)
+            .order_by(month)
+        )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     by_month: dict[str, dict[str, int]] = {}
     for label, kind, count in rows:
-        by_month.setdefault(label, {"promoter": 0, "passive": 0, "detractor": 0})[kind] += count
+        by_month.setdefault(label, {"promoter": 0, "passive": 0, "detractor": 0})[kind] += int(
+            count
+        )
     totals = {key: sum(cell[key] for cell in by_month.values()) for key in ("promoter", "passive")}
     totals["detractor"] = sum(cell["detractor"] for cell in by_month.values())
     overall = nps_from_counts(totals["promoter"], totals["passive"], totals["detractor"])
@@ -169,14 +203,24 @@ def nps_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
     }
 
 
-def volume_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
+def volume_section(
+    engine: Engine, filters: DashboardFilter, *, facts: bool = False
+) -> dict[str, Any]:
     """How many items each source gave (kind and platform, largest first), how many are of
     each sentiment, still to analyse, or without text to read — in one scan of the items."""
     f = FeedbackItem.__table__.c
-    pending = f.analyzed_at.is_(None).label("pending")
-    query = _items(filters, f.kind, f.platform, f.sentiment, pending, func.count()).group_by(
-        f.kind, f.platform, f.sentiment, pending
-    )
+    if facts:
+        m = FeedbackMonthly.__table__.c
+        query = (
+            select(m.kind, m.platform, m.sentiment, m.pending, func.sum(m["items"]))
+            .where(*_fact_conditions(FeedbackMonthly, filters))
+            .group_by(m.kind, m.platform, m.sentiment, m.pending)
+        )
+    else:
+        pending = f.analyzed_at.is_(None).label("pending")
+        query = _items(filters, f.kind, f.platform, f.sentiment, pending, func.count()).group_by(
+            f.kind, f.platform, f.sentiment, pending
+        )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     sources: dict[tuple[str, str], int] = {}
@@ -202,8 +246,30 @@ def volume_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
     }
 
 
-def _themes(engine: Engine, filters: DashboardFilter) -> list[dict[str, Any]]:
+def _themes(
+    engine: Engine, filters: DashboardFilter, *, facts: bool = False
+) -> list[dict[str, Any]]:
     f = FeedbackItem.__table__.c
+    if facts:
+        m = ThemeMonthly.__table__.c
+        counted = (
+            select(
+                m.theme,
+                func.sum(m["items"]),
+                func.sum(case((m.tone == "negative", m["items"]), else_=0)),
+                func.sum(case((m.tone == "positive", m["items"]), else_=0)),
+            )
+            .where(m.theme != "", *_fact_conditions(ThemeMonthly, filters))
+            .group_by(m.theme)
+            .order_by(func.sum(m["items"]).desc(), m.theme)
+            .limit(THEMES_SHOWN)
+        )
+        with engine.connect() as connection:
+            rows = connection.execute(counted).all()
+        return [
+            {"theme": str(name), "items": int(n), "negative": int(neg), "positive": int(pos)}
+            for name, n, neg, pos in rows
+        ]
     if engine.dialect.name == "postgresql":
         element = func.jsonb_array_elements(f.themes).table_valued("value").alias("mention")
         theme = element.c.value.op("->>")("theme")
@@ -262,11 +328,16 @@ def churn_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
     } | {"monthly": report["monthly"]}
 
 
-def value_section(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
+def value_section(
+    engine: Engine, filters: DashboardFilter, *, values: pl.DataFrame | None = None
+) -> dict[str, Any]:
     """The CLV of the customers (of the segment and country chosen): tiers and distribution,
-    in the currency most of them buy in."""
+    in the currency most of them buy in. ``values`` (today's values of every customer) is
+    used when no end date is chosen."""
     as_of = _start(filters.until + dt.timedelta(days=1)) if filters.until else None
-    values = customer_values(engine, as_of=as_of).table.filter(pl.col("currency").is_not_null())
+    if values is None or as_of is not None:
+        values = customer_values(engine, as_of=as_of).table
+    values = values.filter(pl.col("currency").is_not_null())
     if filters.customer_filtered:
         c = Customer.__table__.c
         chosen = [
@@ -335,15 +406,31 @@ def filter_choices(engine: Engine) -> dict[str, list[str]]:
         }
 
 
-def dashboard(engine: Engine, filters: DashboardFilter) -> dict[str, Any]:
-    """Every section of the dashboard, JSON-ready."""
+def dashboard(
+    engine: Engine,
+    filters: DashboardFilter,
+    *,
+    values: pl.DataFrame | None = None,
+    churn: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every section of the dashboard, JSON-ready.
+
+    Filters on whole months are counted from the monthly facts (rebuilt first if the catalogue
+    changed since, :mod:`advocacy.services.facts`); other date ranges from the items.
+    ``values`` is the catalogue's customer values table and ``churn`` the churn section of
+    these filters when the caller keeps them (they follow customers, not items).
+    """
+    facts = filters.whole_months
+    if facts:
+        ensure_facts(engine)
     return {
         "filters": filters.as_dict(),
-        "nps": nps_section(engine, filters),
-        **volume_section(engine, filters),
-        "themes": _themes(engine, filters),
-        "churn": churn_section(engine, filters),
-        "value": value_section(engine, filters),
+        "counted_from": "monthly facts" if facts else "items",
+        "nps": nps_section(engine, filters, facts=facts),
+        **volume_section(engine, filters, facts=facts),
+        "themes": _themes(engine, filters, facts=facts),
+        "churn": churn if churn is not None else churn_section(engine, filters),
+        "value": value_section(engine, filters, values=values),
     }
 
 

@@ -31,6 +31,7 @@ from advocacy.importers.readers import (
 )
 from advocacy.importers.rejects import RejectsWriter
 from advocacy.importers.validation import ATTRIBUTES, ValidBatch, validate_batch
+from advocacy.services.facts import mark_changed
 from advocacy.services.prefetch import prefetched
 from advocacy.store.bulk import MergeCounts, StagedImport, link_feedback
 from advocacy.store.schema import ensure_current
@@ -130,6 +131,8 @@ def import_file(
                 counts, linked = _check_and_merge(
                     connection, staged, kind, path, header, rows, refusals, skip_bad_rows
                 )
+                if counts.new or counts.changed or linked:
+                    mark_changed(connection)
                 written: Path | None = None
                 if refusals.lines:
                     written = rejects_path or default_rejects_path(path)

@@ -285,3 +285,55 @@ class LoginFailure(Base):
     email: Mapped[str] = mapped_column(String(320))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CatalogueState(Base):
+    """Counters of the catalogue: ``data`` goes up whenever feedback or customers change
+    (imports, text analysis), ``facts`` is the ``data`` value the monthly facts were built from."""
+
+    __tablename__ = "catalogue_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class FeedbackMonthly(Base):
+    """How many items each month of each source, channel, customer segment and country, NPS
+    category, sentiment and analysis state: what the dashboard counts, pre-counted.
+
+    Text columns hold ``''`` for "none" so that every combination is one row.
+    """
+
+    __tablename__ = "feedback_monthly"
+    __table_args__ = (Index("ix_feedback_monthly_month", "month"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    kind: Mapped[str] = mapped_column(String(20))
+    platform: Mapped[str] = mapped_column(String(50))
+    channel: Mapped[str] = mapped_column(String(50))
+    segment: Mapped[str] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2))
+    category: Mapped[str] = mapped_column(String(10))
+    sentiment: Mapped[str] = mapped_column(String(10))
+    pending: Mapped[bool] = mapped_column(Boolean)
+    items: Mapped[int] = mapped_column(BigInteger)
+
+
+class ThemeMonthly(Base):
+    """How many theme mentions of each tone each month, by the same dimensions."""
+
+    __tablename__ = "theme_monthly"
+    __table_args__ = (Index("ix_theme_monthly_month", "month"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(20))
+    platform: Mapped[str] = mapped_column(String(50))
+    channel: Mapped[str] = mapped_column(String(50))
+    segment: Mapped[str] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2))
+    theme: Mapped[str] = mapped_column(String(64))
+    tone: Mapped[str] = mapped_column(String(10))
+    items: Mapped[int] = mapped_column(BigInteger)

@@ -29,14 +29,24 @@ def _text(params: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
-def _date(params: Mapping[str, str], name: str) -> dt.date | None:
+def _date(params: Mapping[str, str], name: str, *, month_end: bool = False) -> dt.date | None:
+    """A date (YYYY-MM-DD) or a month (YYYY-MM: its first day, or its last with
+    ``month_end``)."""
     value = _text(params, name)
     if value is None:
         return None
     try:
+        if len(value) == 7:
+            first = dt.date.fromisoformat(value + "-01")
+            if not month_end:
+                return first
+            following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return following - dt.timedelta(days=1)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
+        raise InvalidInput(
+            f"{name}: not a date (YYYY-MM-DD) or month (YYYY-MM): {value!r}"
+        ) from None
 
 
 def _number(params: Mapping[str, str], name: str) -> float | None:
@@ -56,7 +66,7 @@ def dashboard_filter(params: Mapping[str, str]) -> DashboardFilter:
     country = _text(params, "country")
     return DashboardFilter(
         since=_date(params, "from"),
-        until=_date(params, "to"),
+        until=_date(params, "to", month_end=True),
         segment=_text(params, "segment"),
         country=country.upper() if country else None,
         channel=_text(params, "channel"),
@@ -72,7 +82,7 @@ def feedback_filter(params: Mapping[str, str]) -> FeedbackFilter:
     urgent_text = _text(params, "urgent")
     if urgent_text not in (None, "yes", "no", "true", "false"):
         raise InvalidInput("urgent: use yes or no")
-    since, until = _date(params, "from"), _date(params, "to")
+    since, until = _date(params, "from"), _date(params, "to", month_end=True)
     if since and until and since > until:
         raise InvalidInput("the start date is after the end date")
     return FeedbackFilter(
