@@ -4,8 +4,8 @@ Per configured language: the rated items with a comment (NPS answers, reviews) b
 examples (:func:`advocacy.text.learning.label_of_rating`), a fifth is held out, a model is fitted
 on the rest, and it is kept — stored in ``text_models``, replacing the language's previous one —
 only if the blend of it with the shipped fast model beats the shipped model alone on the held-out
-fifth (:mod:`advocacy.text.learning`). A language with fewer than ``min_per_class`` positive or
-negative examples is not trained, and says so.
+fifth, by a margin and beyond chance (:mod:`advocacy.text.learning`). A language with fewer
+than ``min_per_class`` positive or negative examples is not trained, and says so.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from sqlalchemy import Engine, Table, delete, insert, select
 from advocacy.errors import InvalidInput
 from advocacy.store.tables import FeedbackItem, TextModel
 from advocacy.text.learning import (
+    MAX_P_VALUE,
     MIN_GAIN,
     CompanyModel,
     balanced_accuracy,
     blend,
     held_out_split,
+    improvement_p_value,
     label_of_rating,
 )
 from advocacy.text.sentiment import sentiment_model
@@ -93,17 +95,25 @@ def train_company_models(
         entry["shipped_accuracy"] = round(balanced_accuracy(held_labels, before), 4)
         entry["company_accuracy"] = round(balanced_accuracy(held_labels, after), 4)
         entry["held_out"] = len(test)
-        if entry["company_accuracy"] >= entry["shipped_accuracy"] + MIN_GAIN:
+        entry["p_value"] = round(improvement_p_value(held_labels, before, after), 4)
+        gain = entry["company_accuracy"] >= entry["shipped_accuracy"] + MIN_GAIN
+        if gain and entry["p_value"] < MAX_P_VALUE:
             _store(engine, language, model, len(train), entry)
             entry["kept"] = True
             entry["reason"] = "better than the shipped model on the held-out comments"
+        elif gain:
+            entry["reason"] = (
+                f"better on the held-out comments, but not beyond chance (p = "
+                f"{entry['p_value']:.3f} ≥ {MAX_P_VALUE}); the shipped model (or the "
+                "language's earlier company model) stays"
+            )
         else:
             entry["reason"] = (
                 f"not better than the shipped model by {MIN_GAIN} on the held-out comments; "
                 "the shipped model (or the language's earlier company model) stays"
             )
         results.append(entry)
-    return {"min_gain": MIN_GAIN, "languages": results}
+    return {"min_gain": MIN_GAIN, "max_p_value": MAX_P_VALUE, "languages": results}
 
 
 def _store(

@@ -11,12 +11,17 @@ normalised text (:data:`FEATURES` buckets, L2-regularised, fitted by L-BFGS), on
 It is used *blended* with the shipped model (the mean of the two probability rows), and kept only
 when the blend beats the shipped model alone on a held-out fifth of the company's examples,
 stratified by label: its balanced accuracy of positive against negative must be higher by at
-least :data:`MIN_GAIN`.
+least :data:`MIN_GAIN`, and the comments it gets right that the shipped model got wrong must
+outnumber the reverse beyond chance (McNemar's exact test, one-sided, p < :data:`MAX_P_VALUE`):
+on a small held-out set a gain of a few points is often luck.
 
 References
 ----------
 .. [1] Weinberger, K. et al. (2009). Feature hashing for large scale multitask learning.
    Proceedings of ICML 2009, 1113–1120.
+.. [2] McNemar, Q. (1947). Note on the sampling error of the difference between correlated
+   proportions or percentages. Psychometrika 12(2), 153–157; the exact (binomial) form as in
+   Fagerland, M. W., Lydersen, S. & Laake, P. (2013), BMC Medical Research Methodology 13:91.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ FEATURES = 2**16
 #: L2 penalty: C in C · Σ log loss + ‖W‖² / 2.
 C = 1.0
 MIN_GAIN = 0.01
+MAX_P_VALUE = 0.05
 HOLD_OUT = 0.2
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -140,6 +146,28 @@ def balanced_accuracy(labels: Sequence[str], probabilities: npt.NDArray[np.float
         float(np.mean(~positive[truth == "negative"])),
     ]
     return float(np.mean(recalls))
+
+
+def improvement_p_value(
+    labels: Sequence[str],
+    before: npt.NDArray[np.float64],
+    after: npt.NDArray[np.float64],
+) -> float:
+    """One-sided exact McNemar p-value that ``after`` tells positive from negative better than
+    ``before`` on the same positive and negative texts: with ``b`` texts only ``after`` gets
+    right and ``c`` only ``before`` does, P(X ≥ b) for X ~ Binomial(b + c, ½)."""
+    from scipy.stats import binomtest
+
+    truth = np.asarray(labels)
+    polar = (truth == "positive") | (truth == "negative")
+    expected = truth[polar] == "positive"
+    right_before = (before[polar, 2] >= before[polar, 0]) == expected
+    right_after = (after[polar, 2] >= after[polar, 0]) == expected
+    gained = int(np.sum(right_after & ~right_before))
+    lost = int(np.sum(right_before & ~right_after))
+    if gained + lost == 0:
+        return 1.0
+    return float(binomtest(gained, gained + lost, 0.5, alternative="greater").pvalue)
 
 
 def held_out_split(
