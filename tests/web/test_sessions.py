@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from advocacy.access import Role
 from tests.web.conftest import PASSWORD, Site, csrf_of, log_in
 
@@ -282,3 +284,49 @@ def test_a_new_api_token_is_shown_once_on_the_tokens_page(site: Site) -> None:
     bearer = {"Authorization": f"Bearer {token.group(1)}"}
     assert site.client().get("/api/v1/me", headers=bearer).json()["role"] == "analyst"
     assert token.group(1) not in client.get("/admin/tokens").text
+
+
+def test_a_user_changes_their_own_password_and_other_sessions_end(site: Site) -> None:
+    laptop = site.login(Role.ADVOCATE)
+    phone = site.login(Role.ADVOCATE)
+    token = csrf_of(laptop, "/account")
+    new = "a brand new long password"
+
+    changed = laptop.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": new, "repeated": new, "csrf_token": token},
+    )
+
+    assert changed.status_code == 200
+    assert "Your password was changed." in changed.text
+    assert laptop.get("/", follow_redirects=False).status_code == 200  # a new session here
+    assert phone.get("/", follow_redirects=False).status_code == 303  # ended elsewhere
+    assert log_in(site.client(), "advocate@example.com", new).status_code == 303  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "repeated", "message"),
+    [
+        ("not my password", "a brand new long password", "a brand new long password", "not right"),
+        (PASSWORD, "a brand new long password", "another long password", "differ"),
+        (PASSWORD, "short", "short", "at least 10 characters"),
+    ],
+)
+def test_a_wrong_current_password_or_a_bad_new_one_changes_nothing(
+    site: Site, current: str, new: str, repeated: str, message: str
+) -> None:
+    client = site.login(Role.VIEWER)
+
+    refused = client.post(
+        "/account/password",
+        data={
+            "current": current,
+            "new": new,
+            "repeated": repeated,
+            "csrf_token": csrf_of(client, "/account"),
+        },
+    )
+
+    assert refused.status_code == 400
+    assert message in refused.text
+    assert log_in(site.client(), "viewer@example.com", PASSWORD).status_code == 303  # type: ignore[attr-defined]

@@ -23,7 +23,6 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Select,
-    and_,
     case,
     func,
     literal_column,
@@ -339,15 +338,12 @@ def value_section(
         values = customer_values(engine, as_of=as_of).table
     values = values.filter(pl.col("currency").is_not_null())
     if filters.customer_filtered:
-        c = Customer.__table__.c
-        chosen = [
-            column == value
-            for column, value in ((c.segment, filters.segment), (c.country, filters.country))
-            if value is not None
-        ]
-        with engine.connect() as connection:
-            ids = connection.execute(select(c.external_id).where(and_(*chosen))).scalars().all()
-        values = values.filter(pl.col("customer_id").is_in(list(ids)))
+        if "customer_country" not in values.columns:
+            values = with_customer_groups(engine, values)
+        if filters.segment is not None:
+            values = values.filter(pl.col("customer_segment") == filters.segment)
+        if filters.country is not None:
+            values = values.filter(pl.col("customer_country") == filters.country)
     if values.height == 0:
         return {"currency": None, "customers": 0, "tiers": {}, "histogram": [], "currencies": {}}
     currencies = (
@@ -370,6 +366,24 @@ def value_section(
         "histogram": _histogram(clv),
         "currencies": {str(code): int(n) for code, n in currencies.iter_rows()},
     }
+
+
+def with_customer_groups(engine: Engine, values: pl.DataFrame) -> pl.DataFrame:
+    """The values table with each customer's ``customer_segment`` and ``customer_country``
+    (the ``segment`` column of the values is their RFM segment)."""
+    c = Customer.__table__.c
+    with engine.connect() as connection:
+        rows = connection.execute(select(c.external_id, c.segment, c.country)).all()
+    groups = pl.DataFrame(
+        rows,
+        schema={
+            "customer_id": pl.String,
+            "customer_segment": pl.String,
+            "customer_country": pl.String,
+        },
+        orient="row",
+    )
+    return values.join(groups, on="customer_id", how="left")
 
 
 def _histogram(values: Any) -> list[dict[str, float]]:

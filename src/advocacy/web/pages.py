@@ -137,7 +137,7 @@ async def login(
         return response
     except accounts.LoginRefused:
         return _login_page(request, error=_("Wrong e-mail or password."), email=email, status=401)
-    token, _session = accounts.start_session(
+    token, _started = accounts.start_session(
         engine,
         user,
         now=now,
@@ -179,6 +179,95 @@ def choose_language(
     target = _safe_next(request.headers.get("referer", "/").split(request.url.netloc, 1)[-1])
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+def _account_page(
+    request: Request,
+    principal: Principal,
+    *,
+    message: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    user = accounts.get_user(request.app.state.engine, principal.id)
+    response = page_response(
+        request,
+        "account.html",
+        _context(request, principal, user=user, message=message, error=error),
+    )
+    response.status_code = status
+    return response
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, principal: Viewer) -> Response:
+    if principal.kind != "user":
+        raise InvalidInput("an API token has no account page")
+    return _account_page(request, principal)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    principal: Viewer,
+    current: Annotated[str, Form(max_length=accounts.MAX_PASSWORD_LENGTH)],
+    new: Annotated[str, Form(max_length=accounts.MAX_PASSWORD_LENGTH)],
+    repeated: Annotated[str, Form(max_length=accounts.MAX_PASSWORD_LENGTH)],
+) -> Response:
+    """Change one's own password: the current one is checked (and counted as a log-in attempt),
+    every other session of the user ends, and this browser gets a new session."""
+    if principal.kind != "user":
+        raise InvalidInput("an API token has no password")
+    engine, now = request.app.state.engine, now_of(request)
+    me = accounts.get_user(engine, principal.id)
+    try:
+        accounts.authenticate(engine, me.email, current, address=client_address(request), now=now)
+    except accounts.TooManyAttempts:
+        return _account_page(
+            request,
+            principal,
+            error=_("Too many failed log-ins. Try again in a few minutes."),
+            status=429,
+        )
+    except accounts.LoginRefused:
+        return _account_page(
+            request, principal, error=_("The current password is not right."), status=400
+        )
+    if new != repeated:
+        return _account_page(
+            request, principal, error=_("The two new passwords differ."), status=400
+        )
+    try:
+        accounts.set_password(engine, me.id, new, now=now)
+    except InvalidInput as exc:
+        return _account_page(request, principal, error=str(exc), status=400)
+    token, session = accounts.start_session(
+        engine,
+        me,
+        now=now,
+        policy=request.app.state.session_policy,
+        user_agent=request.headers.get("user-agent"),
+        address=client_address(request),
+    )
+    renewed = Principal(
+        "user",
+        me.id,
+        me.role,
+        me.name or me.email,
+        locale=me.locale,
+        csrf_token=session.csrf_token,
+        session_token=token,
+    )
+    response = _account_page(request, renewed, message=_("Your password was changed."))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        max_age=int(request.app.state.session_policy.lifetime.total_seconds()),
+    )
     return response
 
 

@@ -50,7 +50,9 @@ def values_table(request: Request) -> pl.DataFrame:
     """Every customer's CLV and value tier, recomputed at most every few minutes."""
     state = request.app.state
     return state.cache.get(  # type: ignore[no-any-return]
-        ("values",), VALUES_CACHE_SECONDS, lambda: customer_values(state.engine).table
+        ("values",),
+        VALUES_CACHE_SECONDS,
+        lambda: board.with_customer_groups(state.engine, customer_values(state.engine).table),
     )
 
 
