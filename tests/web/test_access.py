@@ -189,3 +189,23 @@ def test_a_guard_names_its_permission() -> None:
     guard = require(Permission.DATA_EXPORT)
 
     assert guard.__advocacy_permission__ is Permission.DATA_EXPORT  # type: ignore[attr-defined]
+
+
+def test_the_openapi_schema_lists_every_api_route_and_the_bearer_scheme(site: Site) -> None:
+    schema = site.client().get("/openapi.json").json()
+
+    paths = set(schema["paths"])
+    assert {
+        "/api/v1/me",
+        "/api/v1/dashboard",
+        "/api/v1/feedback",
+        "/api/v1/feedback/{item_id}",
+        "/api/v1/customers",
+        "/api/v1/customers/{customer_id}",
+        "/api/v1/users",
+        "/api/v1/users/{user_id}",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{token_id}",
+    } <= paths
+    assert not any(path.startswith(("/admin", "/login")) for path in paths)  # pages stay out
+    assert "Bearer" in schema["info"]["description"]
