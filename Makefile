@@ -62,6 +62,7 @@ bench: test-deps
 	$(BIN)/python bench/text_quality.py --markdown
 	$(BIN)/python bench/text_speed.py --markdown
 	$(BIN)/python bench/transformer_speed.py --markdown
+	bash scripts/with-postgres.sh $(BIN)/python bench/web_load.py --markdown
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
