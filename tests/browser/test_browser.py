@@ -99,6 +99,7 @@ def test_the_inbox_filters_by_sentiment_and_theme(page: Page) -> None:
         assert "Negative" in badges
         assert "Delivery" in badges
     page.locator("li.item a.kind").first.click()
+    page.wait_for_url("**/feedback/*")
     assert page.locator("h2", has_text="Analysis").count() == 1
     assert page.problems == []
 
@@ -108,6 +109,7 @@ def test_the_customer_page_shows_orders_and_feedback(page: Page) -> None:
     page.goto("/customers")
 
     page.locator("table[data-testid=customers] a").first.click()
+    page.wait_for_url("**/customers/*")
 
     assert page.locator("#orders table tbody tr").count() > 0
     assert page.locator("#value").inner_text()
@@ -117,19 +119,21 @@ def test_the_customer_page_shows_orders_and_feedback(page: Page) -> None:
 def test_switching_language_translates_the_app_and_is_remembered(page: Page) -> None:
     log_in(page, Role.ANALYST)
 
-    page.select_option("#language-choice", "es")  # submits itself (app.js)
-    page.wait_for_load_state()
+    def choose(code: str) -> None:
+        with page.expect_navigation():  # the menu submits itself (app.js)
+            page.select_option("#language-choice", code)
+
+    choose("es")
     assert page.locator("html").get_attribute("lang") == "es"
     assert "Cerrar sesión" in page.locator("header.top").inner_text()
     page.goto("/feedback")
     assert page.locator("html").get_attribute("lang") == "es"
-    page.select_option("#language-choice", "ru")
-    page.wait_for_load_state()
+    choose("ru")
     assert "Выйти" in page.locator("header.top").inner_text()
-    page.select_option("#language-choice", "ro")
-    page.wait_for_load_state()
+    choose("ro")
     assert "Deconectare" in page.locator("header.top").inner_text()
-    page.select_option("#language-choice", "en")
+    choose("en")
+    assert "Log out" in page.locator("header.top").inner_text()
     assert page.problems == []
 
 
