@@ -37,7 +37,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder: Path = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     try:
-        main(["--db", url, "demo", "--customers", "80", "--seed", "3", "--json"])
+        main(
+            [
+                "--db",
+                url,
+                "demo",
+                "--customers",
+                "80",
+                "--seed",
+                "3",
+                "--today",
+                "2026-11-23",
+                "--json",
+            ]
+        )
     except SystemExit as exit_:
         assert not exit_.code
     engine = build_engine(url)
