@@ -394,3 +394,20 @@ def test_numbers_and_dates_follow_the_locale(site: Site) -> None:
     assert "Mar 1, 2025" in english
     assert "120,50\xa0€" in spanish
     assert "1 mar 2025" in spanish
+
+
+def test_choosing_a_language_returns_to_the_page_without_an_older_lang_link(site: Site) -> None:
+    from tests.web.conftest import csrf_of
+
+    client = site.login(Role.ANALYST)
+    client.get("/customers/C1?lang=es&x=1")
+
+    response = client.post(
+        "/account/language",
+        data={"locale": "ro", "csrf_token": csrf_of(client)},
+        headers={"Referer": "http://testserver/customers/C1?lang=es&x=1"},
+        follow_redirects=False,
+    )
+
+    assert response.headers["location"] == "/customers/C1?x=1"
+    assert client.get("/customers/C1").headers["content-language"] == "ro"

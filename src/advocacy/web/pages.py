@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -177,6 +177,10 @@ def choose_language(
     if principal.kind == "user":
         accounts.update_user(request.app.state.engine, principal.id, locale=code)
     target = _safe_next(request.headers.get("referer", "/").split(request.url.netloc, 1)[-1])
+    # Back to the page, without a ?lang= that would override the choice just made.
+    parsed = urlparse(target)
+    kept = [(key, value) for key, value in parse_qsl(parsed.query) if key != "lang"]
+    target = parsed._replace(query=urlencode(kept)).geturl()
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(LOCALE_COOKIE, code, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
