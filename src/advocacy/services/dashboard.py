@@ -27,7 +27,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
-    text,
+    true,
 )
 
 from advocacy.errors import InvalidInput
@@ -35,7 +35,7 @@ from advocacy.metrics.nps import nps_from_counts
 from advocacy.metrics.nps_groups import trend_from_counts
 from advocacy.metrics.segments import TIERS
 from advocacy.services.churn import churn_report
-from advocacy.services.facts import ensure_facts
+from advocacy.services.facts import ensure_facts, month_of, theme_mentions
 from advocacy.services.value import customer_values
 from advocacy.store.tables import Customer, FeedbackItem, FeedbackMonthly, ThemeMonthly
 
@@ -119,13 +119,6 @@ def _category() -> ColumnElement[str]:
     )
 
 
-def _month(engine: Engine) -> ColumnElement[str]:
-    occurred = FeedbackItem.__table__.c.occurred_at
-    if engine.dialect.name == "postgresql":
-        return func.to_char(occurred, "YYYY-MM")
-    return func.strftime("%Y-%m", occurred)
-
-
 def _number(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
@@ -156,7 +149,7 @@ def nps_section(engine: Engine, filters: DashboardFilter, *, facts: bool = False
             .order_by(m.month)
         )
     else:
-        month, category = _month(engine).label("month"), _category().label("category")
+        month, category = month_of(engine).label("month"), _category().label("category")
         query = (
             _items(filters, month, category, func.count().label("answers"))
             .where(f.kind == "nps", f.rating.is_not(None))
@@ -269,22 +262,12 @@ def _themes(
             {"theme": str(name), "items": int(n), "negative": int(neg), "positive": int(pos)}
             for name, n, neg, pos in rows
         ]
-    if engine.dialect.name == "postgresql":
-        element = func.jsonb_array_elements(f.themes).table_valued("value").alias("mention")
-        theme = element.c.value.op("->>")("theme")
-        tone = element.c.value.op("->>")("sentiment")
-        source = _items(filters, theme.label("theme"), tone.label("tone")).where(
-            f.themes.is_not(None)
-        )
-        query = source.join(element, text("true"))
-    else:
-        element = func.json_each(f.themes).table_valued("value").alias("mention")
-        theme = func.json_extract(element.c.value, "$.theme")  # type: ignore[assignment]
-        tone = func.json_extract(element.c.value, "$.sentiment")  # type: ignore[assignment]
-        query = _items(filters, theme.label("theme"), tone.label("tone")).where(
-            f.themes.is_not(None)
-        )
-        query = query.join(element, text("1 = 1"))
+    element, theme, tone = theme_mentions(engine)
+    query = (
+        _items(filters, theme.label("theme"), tone.label("tone"))
+        .where(f.themes.is_not(None))
+        .join(element, true())
+    )
     inner = query.subquery()
     counted = (
         select(

@@ -32,6 +32,7 @@ from sqlalchemy import (
     literal_column,
     select,
     text,
+    true,
     update,
 )
 
@@ -53,13 +54,19 @@ def _now() -> dt.datetime:
 
 def mark_changed(connection: Connection) -> None:
     """Record, inside the caller's transaction, that feedback or customers changed."""
+    _write_counter(connection, DATA, CatalogueState.value + 1, first=1)
+
+
+def _write_counter(connection: Connection, key: str, value: Any, *, first: int) -> None:
+    """Set counter ``key`` to ``value`` (an expression may read the old one), or create it
+    with ``first``."""
     done = connection.execute(
         update(CatalogueState)
-        .where(CatalogueState.key == DATA)
-        .values(value=CatalogueState.value + 1, changed_at=_now())
+        .where(CatalogueState.key == key)
+        .values(value=value, changed_at=_now())
     )
     if done.rowcount == 0:
-        connection.execute(insert(CatalogueState).values(key=DATA, value=1, changed_at=_now()))
+        connection.execute(insert(CatalogueState).values(key=key, value=first, changed_at=_now()))
 
 
 def _counter(connection: Connection, key: str) -> int:
@@ -79,11 +86,27 @@ def facts_are_current(engine: Engine) -> bool:
     return rows.get(FACTS) is not None and rows.get(FACTS) == rows.get(DATA, 0)
 
 
-def _month(engine: Engine) -> ColumnElement[str]:
+def month_of(engine: Engine) -> ColumnElement[str]:
+    """An item's month as ``YYYY-MM``, in the database's own dialect."""
     occurred = FeedbackItem.__table__.c.occurred_at
     if engine.dialect.name == "postgresql":
         return func.to_char(occurred, "YYYY-MM")
     return func.strftime("%Y-%m", occurred)
+
+
+def theme_mentions(engine: Engine) -> tuple[Any, ColumnElement[Any], ColumnElement[Any]]:
+    """An item's theme mentions as rows (a table-valued function over its ``themes`` JSON, to
+    join with ``ON true``), with each mention's theme and tone, in the database's dialect."""
+    themes = FeedbackItem.__table__.c.themes
+    if engine.dialect.name == "postgresql":
+        element = func.jsonb_array_elements(themes).table_valued("value").alias("mention")
+        return element, element.c.value.op("->>")("theme"), element.c.value.op("->>")("sentiment")
+    element = func.json_each(themes).table_valued("value").alias("mention")
+    return (
+        element,
+        func.json_extract(element.c.value, "$.theme"),
+        func.json_extract(element.c.value, "$.sentiment"),
+    )
 
 
 def _positions(count: int) -> list[ColumnElement[Any]]:
@@ -96,9 +119,8 @@ def refresh_facts(engine: Engine) -> float:
     """Rebuild the monthly facts from the items; returns the seconds it took."""
     started = time.perf_counter()
     f, c = FeedbackItem.__table__.c, Customer.__table__.c
-    month = _month(engine)
     dimensions = [
-        month,
+        month_of(engine),
         f.kind,
         f.platform,
         func.coalesce(f.channel, ""),
@@ -120,19 +142,15 @@ def refresh_facts(engine: Engine) -> float:
         .select_from(source)
         .group_by(*_positions(len(dimensions) + 3))
     )
-    if engine.dialect.name == "postgresql":
-        element = func.jsonb_array_elements(f.themes).table_valued("value").alias("mention")
-        theme = func.coalesce(element.c.value.op("->>")("theme"), "")
-        tone = func.coalesce(element.c.value.op("->>")("sentiment"), "")
-        joined = source.join(element, text("true"))
-    else:
-        element = func.json_each(f.themes).table_valued("value").alias("mention")
-        theme = func.coalesce(func.json_extract(element.c.value, "$.theme"), "")
-        tone = func.coalesce(func.json_extract(element.c.value, "$.sentiment"), "")
-        joined = source.join(element, literal_column("1") == 1)
+    element, theme, tone = theme_mentions(engine)
     themes = (
-        select(*dimensions, func.substr(theme, 1, 64), tone, func.count())
-        .select_from(joined)
+        select(
+            *dimensions,
+            func.substr(func.coalesce(theme, ""), 1, 64),
+            func.coalesce(tone, ""),
+            func.count(),
+        )
+        .select_from(source.join(element, true()))
         .where(f.themes.is_not(None))
         .group_by(*_positions(len(dimensions) + 2))
     )
@@ -152,15 +170,7 @@ def refresh_facts(engine: Engine) -> float:
         connection.execute(
             insert(ThemeMonthly).from_select([*columns, "theme", "tone", "items"], themes)
         )
-        done = connection.execute(
-            update(CatalogueState)
-            .where(CatalogueState.key == FACTS)
-            .values(value=version, changed_at=_now())
-        )
-        if done.rowcount == 0:
-            connection.execute(
-                insert(CatalogueState).values(key=FACTS, value=version, changed_at=_now())
-            )
+        _write_counter(connection, FACTS, version, first=version)
     return time.perf_counter() - started
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.metrics.nps import nps_from_counts
-from advocacy.store.queries import FeedbackFilter, feedback_conditions
+from advocacy.store.queries import FeedbackFilter, contains_pattern, feedback_conditions
 from advocacy.store.tables import Customer, FeedbackItem, Order
 
 PAGE_SIZE = 50
@@ -175,7 +175,7 @@ def customers_page(
     )
     if filters.search:
         term = filters.search.strip().lower()
-        like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = contains_pattern(term)
         query = query.where(
             or_(
                 func.lower(c.external_id) == term,

@@ -125,6 +125,13 @@ class FeedbackFilter:
     limit: int | None = None
 
 
+def contains_pattern(text: str) -> str:
+    """A ``LIKE`` pattern (escape character ``\\``) matching ``text`` anywhere, its own ``%``,
+    ``_`` and ``\\`` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def normalise_kind(kind: str) -> str:
     """``reviews`` → ``review`` and so on; refuses a kind that is not a feedback kind."""
     value = KIND_ALIASES.get(kind.lower(), kind.lower())
@@ -183,12 +190,9 @@ def feedback_conditions(engine: Engine, filters: FeedbackFilter) -> list[ColumnE
     if filters.urgent is not None:
         chosen.append(f.urgent.is_(True) if filters.urgent else f.urgent.is_not(True))
     if filters.search:
-        pattern = (
-            "%" + filters.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        )
         chosen.append(
             func.lower(func.coalesce(f.title, "") + " " + func.coalesce(f.text, "")).like(
-                pattern.lower(), escape="\\"
+                contains_pattern(filters.search.lower()), escape="\\"
             )
         )
     return chosen

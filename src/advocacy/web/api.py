@@ -66,7 +66,7 @@ def dashboard(
             platform=platform,
         )
     )
-    return JsonDocument(dashboard_data(request, filters))
+    return JsonDocument(dashboard_data(request.app.state, filters))
 
 
 @router.get("/feedback", summary="The feedback inbox, newest first, one page")
@@ -135,7 +135,10 @@ def customers(
 @router.get("/customers/{customer_id}", summary="The customer 360°: profile, orders, feedback")
 def customer(request: Request, customer_id: str, _principal: CustomerReader) -> JsonDocument:
     document = items.customer_360(
-        request.app.state.engine, customer_id, now=now_of(request), values=values_table(request)
+        request.app.state.engine,
+        customer_id,
+        now=now_of(request),
+        values=values_table(request.app.state),
     )
     return JsonDocument(document)
 

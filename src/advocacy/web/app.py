@@ -135,16 +135,11 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     first person to open it does not wait for it."""
 
     def work() -> None:
-        from advocacy.services import dashboard as board
+        from advocacy.services.dashboard import DashboardFilter
+        from advocacy.web.views import dashboard_data
 
         try:
-            state = app.state
-            seconds = max(state.settings.dashboard_cache_seconds, 1.0)
-            state.cache.get(
-                ("dashboard", board.DashboardFilter()),
-                seconds,
-                lambda: board.dashboard(state.engine, board.DashboardFilter()),
-            )
+            dashboard_data(app.state, DashboardFilter())
         except Exception:  # a request will compute it (and report any error) instead
             log.exception("warming the dashboard up failed")
 
@@ -310,6 +305,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         )
 
 
-def page_response(request: Request, template: str, context: dict[str, Any]) -> HTMLResponse:
+def page_response(
+    request: Request, template: str, context: dict[str, Any], *, status: int = 200
+) -> HTMLResponse:
     page: Jinja2Templates = request.app.state.templates
-    return page.TemplateResponse(request, template, context)
+    return page.TemplateResponse(request, template, context, status_code=status)

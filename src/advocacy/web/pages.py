@@ -33,6 +33,7 @@ from advocacy.web.security import (
 )
 from advocacy.web.views import (
     CSV_SECTIONS,
+    csv_cell,
     csv_response,
     dashboard_data,
     filter_choices,
@@ -56,6 +57,29 @@ Anyone = Annotated[Principal | None, Depends(public)]
 def _secure(request: Request) -> bool:
     forced = request.app.state.settings.secure_cookies
     return bool(forced) if forced is not None else request.url.scheme == "https"
+
+
+def _start_session(request: Request, user: accounts.UserInfo) -> tuple[str, accounts.SessionInfo]:
+    """A new session of ``user`` for this browser: its cookie token and the session."""
+    return accounts.start_session(
+        request.app.state.engine,
+        user,
+        now=now_of(request),
+        policy=request.app.state.session_policy,
+        user_agent=request.headers.get("user-agent"),
+        address=client_address(request),
+    )
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        max_age=int(request.app.state.session_policy.lifetime.total_seconds()),
+    )
 
 
 def _safe_next(target: str | None) -> str:
@@ -97,8 +121,8 @@ def _login_page(
             login_csrf=token,
             next=_safe_next(request.query_params.get("next")),
         ),
+        status=status,
     )
-    response.status_code = status
     response.set_cookie(
         LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request)
     )
@@ -137,23 +161,9 @@ async def login(
         return response
     except accounts.LoginRefused:
         return _login_page(request, error=_("Wrong e-mail or password."), email=email, status=401)
-    token, _started = accounts.start_session(
-        engine,
-        user,
-        now=now,
-        policy=request.app.state.session_policy,
-        user_agent=request.headers.get("user-agent"),
-        address=client_address(request),
-    )
+    token, _started = _start_session(request, user)
     response = RedirectResponse(_safe_next(next_path), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-        max_age=int(request.app.state.session_policy.lifetime.total_seconds()),
-    )
+    _set_session_cookie(request, response, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
@@ -195,13 +205,12 @@ def _account_page(
     status: int = 200,
 ) -> Response:
     user = accounts.get_user(request.app.state.engine, principal.id)
-    response = page_response(
+    return page_response(
         request,
         "account.html",
         _context(request, principal, user=user, message=message, error=error),
+        status=status,
     )
-    response.status_code = status
-    return response
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -246,32 +255,10 @@ def change_password(
         accounts.set_password(engine, me.id, new, now=now)
     except InvalidInput as exc:
         return _account_page(request, principal, error=str(exc), status=400)
-    token, session = accounts.start_session(
-        engine,
-        me,
-        now=now,
-        policy=request.app.state.session_policy,
-        user_agent=request.headers.get("user-agent"),
-        address=client_address(request),
-    )
-    renewed = Principal(
-        "user",
-        me.id,
-        me.role,
-        me.name or me.email,
-        locale=me.locale,
-        csrf_token=session.csrf_token,
-        session_token=token,
-    )
+    token, session = _start_session(request, me)
+    renewed = Principal.of_session(session, token)
     response = _account_page(request, renewed, message=_("Your password was changed."))
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-        max_age=int(request.app.state.session_policy.lifetime.total_seconds()),
-    )
+    _set_session_cookie(request, response, token)
     return response
 
 
@@ -286,7 +273,7 @@ def health(_principal: Anyone) -> dict[str, str]:
 @router.get("/", response_class=HTMLResponse)
 def dashboard_page(request: Request, principal: Viewer) -> Response:
     filters = forms.dashboard_filter(request.query_params)
-    data = dashboard_data(request, filters)
+    data = dashboard_data(request.app.state, filters)
     nps = data["nps"]
     trend = [
         charts.Point(row["month"], row["nps"], row["ci_low"], row["ci_high"])
@@ -356,7 +343,7 @@ def dashboard_page(request: Request, principal: Viewer) -> Response:
 def dashboard_csv(request: Request, section: str, _principal: Viewer) -> Response:
     if section not in CSV_SECTIONS:
         raise NotFound(f"no chart {section!r}: use one of {', '.join(CSV_SECTIONS)}")
-    data = dashboard_data(request, forms.dashboard_filter(request.query_params))
+    data = dashboard_data(request.app.state, forms.dashboard_filter(request.query_params))
     header, rows = section_rows(data, section)
     return csv_response(f"advocacy-{section}.csv", header, rows)
 
@@ -453,7 +440,7 @@ def inbox_export(request: Request, _principal: Exporter) -> Response:
                     row["sentiment_score"], ";".join(row["themes"]), row["urgent"],
                     row["link"], redacted.get(row["id"]),
                 )  # fmt: skip
-                writer.writerow([_export_cell(value) for value in values])
+                writer.writerow([csv_cell(value) for value in values])
             sent += len(page.rows)
             yield buffer.getvalue()
             buffer.seek(0)
@@ -467,12 +454,6 @@ def inbox_export(request: Request, _principal: Exporter) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="advocacy-feedback.csv"'},
     )
-
-
-def _export_cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
 
 
 @router.get("/feedback/{item_id}", response_class=HTMLResponse)
@@ -517,7 +498,7 @@ def customer_page(request: Request, customer_id: str, principal: CustomerReader)
         request.app.state.engine,
         customer_id,
         now=now_of(request),
-        values=values_table(request),
+        values=values_table(request.app.state),
     )
     history = [
         charts.Point(i18n.date(row["at"]), float(row["score"])) for row in customer["nps_history"]
@@ -551,7 +532,7 @@ def _users_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    response = page_response(
+    return page_response(
         request,
         "admin_users.html",
         _context(
@@ -563,9 +544,8 @@ def _users_page(
             message=message,
             error=error,
         ),
+        status=status,
     )
-    response.status_code = status
-    return response
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
@@ -637,7 +617,7 @@ def _tokens_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    response = page_response(
+    return page_response(
         request,
         "admin_tokens.html",
         _context(
@@ -648,9 +628,8 @@ def _tokens_page(
             new_token=new_token,
             error=error,
         ),
+        status=status,
     )
-    response.status_code = status
-    return response
 
 
 @router.get("/admin/tokens", response_class=HTMLResponse)

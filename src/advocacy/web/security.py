@@ -51,6 +51,20 @@ class Principal:
     def can(self, permission: Permission) -> bool:
         return allows(self.role, permission)
 
+    @classmethod
+    def of_session(cls, session: accounts.SessionInfo, token: str) -> Principal:
+        """The user behind a live session whose cookie holds ``token``."""
+        user = session.user
+        return cls(
+            "user",
+            user.id,
+            user.role,
+            user.name or user.email,
+            locale=user.locale,
+            csrf_token=session.csrf_token,
+            session_token=token,
+        )
+
 
 class NotAuthenticated(Exception):
     """No valid session or token (HTML: to the log-in page; API: 401)."""
@@ -97,16 +111,7 @@ def resolve_principal(request: Request) -> Principal | None:
                 engine, cookie, now=now, policy=request.app.state.session_policy
             )
             if session is not None:
-                user = session.user
-                found = Principal(
-                    "user",
-                    user.id,
-                    user.role,
-                    user.name or user.email,
-                    locale=user.locale,
-                    csrf_token=session.csrf_token,
-                    session_token=cookie,
-                )
+                found = Principal.of_session(session, cookie)
     request.state.principal = found
     return found
 

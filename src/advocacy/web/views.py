@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.datastructures import State
 
 from advocacy.services import dashboard as board
 from advocacy.services.value import customer_values
@@ -23,12 +24,12 @@ VALUES_CACHE_SECONDS = 300.0
 CSV_SECTIONS = ("nps_trend", "volume", "sentiment", "themes", "churn", "clv", "tiers")
 
 
-def dashboard_data(request: Request, filters: board.DashboardFilter) -> dict[str, Any]:
-    state = request.app.state
+def dashboard_data(state: State, filters: board.DashboardFilter) -> dict[str, Any]:
+    """The dashboard of ``filters`` from the app's cache (``state`` is ``app.state``)."""
     seconds = state.settings.dashboard_cache_seconds
 
     def compute() -> dict[str, Any]:
-        values = values_table(request) if filters.until is None else None
+        values = values_table(state) if filters.until is None else None
         churn = state.cache.get(
             ("churn", filters.segment, filters.country, filters.until),
             VALUES_CACHE_SECONDS,
@@ -46,9 +47,8 @@ def filter_choices(request: Request) -> dict[str, list[str]]:
     )
 
 
-def values_table(request: Request) -> pl.DataFrame:
+def values_table(state: State) -> pl.DataFrame:
     """Every customer's CLV and value tier, recomputed at most every few minutes."""
-    state = request.app.state
     return state.cache.get(  # type: ignore[no-any-return]
         ("values",),
         VALUES_CACHE_SECONDS,
@@ -87,7 +87,7 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """A CSV cell that a spreadsheet will not run as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -101,7 +101,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
