@@ -100,3 +100,30 @@ def test_a_date_range_inside_a_month_is_counted_from_the_items(engine) -> None: 
 
     assert document["counted_from"] == "items"
     assert document["nps"]["answers"] == 2  # answers of 11 and 12 March
+
+
+@pytest.mark.parametrize("filters", FILTERS[:4], ids=lambda f: str(f.as_dict()))
+def test_analysing_items_after_the_facts_were_built_keeps_them_current_and_exact(  # type: ignore[no-untyped-def]
+    database_url: str, tmp_path: Path, filters: board.DashboardFilter
+) -> None:
+    catalogue = open_catalogue(database_url)
+    for kind, rows in (
+        ("customers", factories.customers(4)),
+        ("nps", factories.nps_answers()),
+        ("reviews", factories.reviews()),
+    ):
+        catalogue.import_file(kind, factories.write_csv(tmp_path / f"{kind}.csv", rows))
+    catalogue.close()
+    engine = build_engine(database_url)
+    refresh_facts(engine)
+    pending = board.volume_section(engine, filters, facts=True)
+
+    run_analysis(engine, mode="fast")
+
+    assert facts_are_current(engine)
+    assert board.volume_section(engine, filters, facts=True) == board.volume_section(
+        engine, filters
+    )
+    assert board.volume_section(engine, filters, facts=True) != pending
+    assert board._themes(engine, filters, facts=True) == board._themes(engine, filters)
+    engine.dispose()

@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, bindparam, select, update
 
 from advocacy.errors import InvalidInput
-from advocacy.services.facts import mark_changed
+from advocacy.services.facts import count_items
 from advocacy.store.tables import FeedbackItem
 from advocacy.text.pipeline import MODES, Analyzer, TextAnalysis
 from advocacy.text.redact import redact_many
@@ -101,9 +101,12 @@ def analyse_feedback(
             _stored(row.id, result, redacted, now)
             for row, result, redacted in zip(rows, results, texts_alone, strict=True)
         ]
+        ids = [row.id for row in rows]
         with engine.begin() as connection:
+            # The dashboard's facts follow the batch (no rebuild of them).
+            count_items(connection, ids, sign=-1)
             connection.execute(_UPDATE, values)
-            mark_changed(connection)
+            count_items(connection, ids, sign=1)
         for result in results:
             if result.sentiment is None:
                 summary.without_text += 1

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -115,9 +116,12 @@ def _positions(count: int) -> list[ColumnElement[Any]]:
     return [literal_column(str(position)) for position in range(1, count + 1)]
 
 
-def refresh_facts(engine: Engine) -> float:
-    """Rebuild the monthly facts from the items; returns the seconds it took."""
-    started = time.perf_counter()
+_COLUMNS = ["month", "kind", "platform", "channel", "segment", "country"]
+
+
+def _fact_queries(engine: Engine, *where: ColumnElement[bool]) -> tuple[Any, Any]:
+    """The two grouped counts the facts hold — per item, and per theme mention — over the
+    items matching ``where`` (every item without it)."""
     f, c = FeedbackItem.__table__.c, Customer.__table__.c
     dimensions = [
         month_of(engine),
@@ -140,6 +144,7 @@ def refresh_facts(engine: Engine) -> float:
     items = (
         select(*dimensions, category, sentiment, pending, func.count())
         .select_from(source)
+        .where(*where)
         .group_by(*_positions(len(dimensions) + 3))
     )
     element, theme, tone = theme_mentions(engine)
@@ -151,10 +156,16 @@ def refresh_facts(engine: Engine) -> float:
             func.count(),
         )
         .select_from(source.join(element, true()))
-        .where(f.themes.is_not(None))
+        .where(f.themes.is_not(None), *where)
         .group_by(*_positions(len(dimensions) + 2))
     )
-    columns = ["month", "kind", "platform", "channel", "segment", "country"]
+    return items, themes
+
+
+def refresh_facts(engine: Engine) -> float:
+    """Rebuild the monthly facts from the items; returns the seconds it took."""
+    started = time.perf_counter()
+    items, themes = _fact_queries(engine)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             # One refresh at a time: two would both delete, then both insert.
@@ -164,14 +175,55 @@ def refresh_facts(engine: Engine) -> float:
         connection.execute(delete(ThemeMonthly))
         connection.execute(
             insert(FeedbackMonthly).from_select(
-                [*columns, "category", "sentiment", "pending", "items"], items
+                [*_COLUMNS, "category", "sentiment", "pending", "items"], items
             )
         )
         connection.execute(
-            insert(ThemeMonthly).from_select([*columns, "theme", "tone", "items"], themes)
+            insert(ThemeMonthly).from_select([*_COLUMNS, "theme", "tone", "items"], themes)
         )
         _write_counter(connection, FACTS, version, first=version)
     return time.perf_counter() - started
+
+
+def count_items(connection: Connection, item_ids: Sequence[int], *, sign: int) -> None:
+    """Add (``sign=1``) or take away (``sign=-1``) the items ``item_ids``, as they are now in
+    this transaction, to or from the facts.
+
+    The writers that change a few items at a time — a survey answer, a batch of text analysis —
+    take the items out of the facts before they change them and count them in again after, in
+    the same transaction: the facts stay as current as they were, with no rebuild. (A rebuild
+    that runs meanwhile either sees the transaction's items or waits for it: it locks the facts.)
+    """
+    if not item_ids:
+        return
+    engine = connection.engine
+    ids = FeedbackItem.__table__.c.id.in_(list(item_ids))
+    items, themes = _fact_queries(engine, ids)
+    item_keys = [*_COLUMNS, "category", "sentiment", "pending"]
+    for row in connection.execute(items).all():
+        _add_fact(
+            connection, FeedbackMonthly, dict(zip(item_keys, row[:-1], strict=True)), sign * row[-1]
+        )
+    theme_keys = [*_COLUMNS, "theme", "tone"]
+    for row in connection.execute(themes).all():
+        _add_fact(
+            connection, ThemeMonthly, dict(zip(theme_keys, row[:-1], strict=True)), sign * row[-1]
+        )
+
+
+def _add_fact(connection: Connection, table: Any, key: dict[str, Any], count: int) -> None:
+    """Add ``count`` to the one fact row of ``key`` (the first, should two writers each have
+    inserted one at the same moment: the sums stay right), or insert it."""
+    columns = table.__table__.c
+    first = connection.scalar(
+        select(func.min(columns.id)).where(*(columns[name] == value for name, value in key.items()))
+    )
+    if first is not None:
+        connection.execute(
+            update(table).where(columns.id == first).values(items=columns["items"] + count)
+        )
+    elif count > 0:
+        connection.execute(insert(table).values(**key, items=count))
 
 
 def ensure_facts(engine: Engine) -> None:
