@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 90)
     dashboard_cache_seconds: float = Field(default=30.0, ge=0, le=24 * 3600)
     secure_cookies: bool | None = Field(default=None)
+    secret_key: str | None = Field(default=None, min_length=32)
+    smtp_host: str | None = Field(default=None)
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(default="starttls")
+    smtp_username: str | None = Field(default=None)
+    smtp_password: str | None = Field(default=None)
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    mail_from: str = Field(default="Advocacy <surveys@localhost>")
+    survey_consent: Literal["assumed", "required"] = Field(default="assumed")
+    worker: Literal["in-process", "external"] = Field(default="in-process")
+    worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
 
     @field_validator("languages")
     @classmethod

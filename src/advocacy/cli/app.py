@@ -14,6 +14,7 @@ from advocacy.cli.feedback import feedback
 from advocacy.cli.importing import import_command
 from advocacy.cli.nps import nps
 from advocacy.cli.options import db_option
+from advocacy.cli.surveys import surveys_group, worker
 from advocacy.cli.value import clv, segments
 from advocacy.cli.web import serve, tokens, users
 
@@ -46,3 +47,5 @@ cli.add_command(text)
 cli.add_command(serve)
 cli.add_command(users)
 cli.add_command(tokens)
+cli.add_command(surveys_group)
+cli.add_command(worker)

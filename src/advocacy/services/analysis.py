@@ -57,12 +57,16 @@ class AnalysisSummary:
 
 
 def pending_items(
-    engine: Engine, *, since: dt.datetime | None = None, reanalyze: bool = False
+    engine: Engine,
+    *,
+    since: dt.datetime | None = None,
+    reanalyze: bool = False,
+    limit: int | None = None,
 ) -> list[int]:
     """The ids of the items to analyse: those not analysed yet (all with ``reanalyze``), from
-    ``since`` on (their date, inclusive)."""
+    ``since`` on (their date, inclusive), the oldest ``limit`` of them."""
     f = FeedbackItem.__table__.c
-    query = select(f.id).order_by(f.id)
+    query = select(f.id).order_by(f.id).limit(limit)
     if not reanalyze:
         query = query.where(f.analyzed_at.is_(None))
     if since is not None:
@@ -79,10 +83,11 @@ def analyse_feedback(
     reanalyze: bool = False,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    limit: int | None = None,
 ) -> AnalysisSummary:
     """Analyse the pending items (see :func:`pending_items`) and store the results."""
     started = time.perf_counter()
-    todo = pending_items(engine, since=since, reanalyze=reanalyze)
+    todo = pending_items(engine, since=since, reanalyze=reanalyze, limit=limit)
     summary = AnalysisSummary(mode=analyzer.mode)
     counts: dict[str, Counter[str]] = {"s": Counter(), "l": Counter(), "t": Counter()}
     f = FeedbackItem.__table__.c
@@ -103,7 +108,9 @@ def analyse_feedback(
         ]
         ids = [row.id for row in rows]
         with engine.begin() as connection:
-            # The dashboard's facts follow the batch (no rebuild of them).
+            # The dashboard's facts follow the batch (no rebuild of them); the rows are locked
+            # first on PostgreSQL, so that what is taken out is what is counted in again.
+            connection.execute(select(f.id).where(f.id.in_(ids)).with_for_update())
             count_items(connection, ids, sign=-1)
             connection.execute(_UPDATE, values)
             count_items(connection, ids, sign=1)

@@ -337,3 +337,106 @@ class ThemeMonthly(Base):
     theme: Mapped[str] = mapped_column(String(64))
     tone: Mapped[str] = mapped_column(String(10))
     items: Mapped[int] = mapped_column(BigInteger)
+
+
+class InstallationSecret(Base):
+    """A secret of this installation (the key survey links are signed with), made once and
+    shared by every web and job worker through the database."""
+
+    __tablename__ = "installation_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Survey(Base):
+    """An NPS survey: its texts per language, when it is sent and the rules of contact.
+
+    ``trigger`` is ``delivery`` (sent ``delay_days`` after each order is delivered, late ones
+    included) or ``manual`` (sent to a segment when someone asks). ``texts`` maps a language to
+    its wording (``advocacy.surveys.texts``); ``questions`` lists optional extra questions.
+    ``public_key`` names the survey's public link and widget (anonymous answers).
+    """
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    touchpoint: Mapped[str] = mapped_column(String(100))
+    trigger: Mapped[str] = mapped_column(String(20))
+    delay_days: Mapped[int] = mapped_column(Integer, default=0)
+    reminder_days: Mapped[int | None] = mapped_column(Integer)
+    min_days_between: Mapped[int] = mapped_column(Integer, default=90)
+    valid_days: Mapped[int] = mapped_column(Integer, default=30)
+    default_language: Mapped[str] = mapped_column(String(35))
+    texts: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    questions: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)
+    public_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime())
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class SurveyInvitation(Base):
+    """One customer asked one survey, once: the outbox of its e-mail and the link to its answer.
+
+    ``status``: ``queued`` (to be e-mailed from ``send_after``), ``sending`` (a worker holds it
+    until ``lease_until``), ``sent``, ``failed`` (gave up, ``error`` says why), ``link`` (a
+    personal link handed out another way, never e-mailed), ``skipped`` (a contact rule said no;
+    ``error`` says which). ``trigger_key`` (``order:ID`` for the post-delivery trigger) makes
+    triggers idempotent. The link's signature is an HMAC of the id and ``nonce``
+    (``advocacy.surveys.tokens``); the answer is the NPS item ``feedback_item_id``.
+    """
+
+    __tablename__ = "survey_invitations"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "trigger_key", name="uq_survey_invitations_trigger"),
+        Index("ix_survey_invitations_status_send_after", "status", "send_after"),
+        Index("ix_survey_invitations_customer_created", "customer_id", "created_at"),
+        Index("ix_survey_invitations_survey_created", "survey_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    trigger_key: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(35))
+    email: Mapped[str | None] = mapped_column(String(320))
+    nonce: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    send_after: Mapped[datetime | None] = mapped_column(DateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime())
+    reminder_due_at: Mapped[datetime | None] = mapped_column(DateTime())
+    reminder_claimed_at: Mapped[datetime | None] = mapped_column(DateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime())
+    expires_at: Mapped[datetime] = mapped_column(DateTime())
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime())
+    score: Mapped[int | None] = mapped_column(Integer)
+    feedback_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_items.id"))
+
+
+class ContactPreference(Base):
+    """What a customer said about being contacted: unsubscribed from surveys, and consent.
+
+    ``consent`` is ``granted``, ``withdrawn`` or empty (never said). Unsubscribing is honoured
+    by every survey and every channel from ``unsubscribed_at`` on.
+    """
+
+    __tablename__ = "contact_preferences"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime())
+    unsubscribe_source: Mapped[str | None] = mapped_column(String(100))
+    consent: Mapped[str | None] = mapped_column(String(20))
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime())
+    updated_at: Mapped[datetime] = mapped_column(DateTime())

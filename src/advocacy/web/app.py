@@ -90,8 +90,11 @@ def create_app(
     engine: Engine | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     session_policy: SessionPolicy | None = None,
+    worker: bool | None = None,
 ) -> FastAPI:
-    """The Advocacy web app on the database of ``settings`` (or ``engine``)."""
+    """The Advocacy web app on the database of ``settings`` (or ``engine``). ``worker``: run
+    the background work (surveys, text analysis) in this process while it serves; by default
+    when ``ADVOCACY_WORKER`` is ``in-process``."""
     settings = settings or load_settings()
     engine = engine or build_engine(settings.database_url)
     ensure_current(engine)
@@ -117,10 +120,12 @@ def create_app(
     )
     app.state.templates = templates()
     app.state.cache = TtlCache()
+    app.state.run_worker = settings.worker == "in-process" if worker is None else worker
 
-    from advocacy.web import api, pages
+    from advocacy.web import api, pages, survey_pages
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(survey_pages.router)
     app.include_router(pages.router)
     app.include_router(api.router)
     _install_error_handlers(app)
@@ -132,7 +137,7 @@ def create_app(
 @asynccontextmanager
 async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     """Compute the unfiltered dashboard in the background as the server starts, so that the
-    first person to open it does not wait for it."""
+    first person to open it does not wait for it; run the background work while serving."""
 
     def work() -> None:
         from advocacy.services.dashboard import DashboardFilter
@@ -145,7 +150,17 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
 
     if app.state.settings.dashboard_cache_seconds > 0:
         threading.Thread(target=work, name="advocacy-warm-up", daemon=True).start()
-    yield
+    background = None
+    if app.state.run_worker:
+        from advocacy.jobs.worker import Worker
+
+        background = Worker(app.state.engine, app.state.settings)
+        background.start()
+    try:
+        yield
+    finally:
+        if background is not None:
+            background.stop()
 
 
 def _locale_of(request: Request) -> str:
@@ -193,7 +208,7 @@ def _install_middleware(app: FastAPI) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if not request.url.path.startswith("/static/"):
             headers.setdefault("Cache-Control", "no-store")
-        headers["Content-Language"] = locale
+        headers.setdefault("Content-Language", locale)
         headers["Server-Timing"] = f"app;dur={1000 * (time.perf_counter() - started):.1f}"
         return response
 

@@ -1,0 +1,451 @@
+"""The survey pages customers see, with no log-in: personal links, the public link, the widget.
+
+- ``GET /s/TOKEN`` — the answer page of a personal invitation; ``GET /s/TOKEN/N`` — the
+  one-click score of the e-mail (records N, then shows the page for the reason);
+  ``POST /s/TOKEN`` — the form; ``POST /s/TOKEN/answers`` — the same as JSON (the widget);
+  ``GET|POST /s/TOKEN/unsubscribe`` — unsubscribing (also RFC 8058 one-click from the mail app).
+- ``GET /p/KEY`` — a survey's public page; ``POST /p/KEY`` — its form; ``POST /p/KEY/answers``
+  — anonymous answers as JSON (the widget, any website: CORS open, no cookies).
+- ``GET /widget.js`` — the embeddable widget.
+
+Everything is in the customer's language: the invitation's, else the one asked for (``?lang=``)
+or the browser's among those the survey speaks. No page here reads or sets the staff's session,
+and none needs a CSRF token: a personal link is its own secret, and an anonymous answer has
+nothing to forge.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from babel.dates import format_date
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from advocacy.errors import InvalidInput, NotFound
+from advocacy.services import answers
+from advocacy.services.surveys import SurveyInfo, get_survey
+from advocacy.surveys.texts import SHIPPED, wording
+from advocacy.web.app import page_response
+from advocacy.web.security import Principal, now_of, public
+
+router = APIRouter(include_in_schema=False)
+Anyone = Annotated[Principal | None, Depends(public)]
+HERE = Path(__file__).resolve().parent
+MAX_JSON = 64 * 1024
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _browser_language(request: Request, speaks: tuple[str, ...], fallback: str) -> str:
+    asked = (request.query_params.get("lang") or "").strip().lower()
+    if asked in speaks:
+        return asked
+    for part in (request.headers.get("accept-language") or "").split(","):
+        code = part.split(";")[0].strip().split("-")[0].lower()
+        if code in speaks:
+            return code
+    return fallback
+
+
+def _message(
+    request: Request,
+    language: str,
+    heading: str,
+    detail: str = "",
+    *,
+    status: int = 200,
+    texts: dict[str, Any] | None = None,
+    unsubscribe_action: str | None = None,
+) -> Response:
+    response = page_response(
+        request,
+        "survey_message.html",
+        {
+            "language": language,
+            "t": wording(texts or {}, language),
+            "heading": heading,
+            "detail": detail,
+            "unsubscribe_action": unsubscribe_action,
+        },
+        status=status,
+    )
+    response.headers["Content-Language"] = language
+    return response
+
+
+def _refused(request: Request, exc: answers.LinkRefused) -> Response:
+    language = exc.language or _browser_language(request, SHIPPED, "en")
+    t = wording({}, language)
+    key = {"invalid": "invalid_link", "expired": "expired_link"}.get(exc.reason, "unavailable")
+    return _message(request, language, t[key], status=404 if exc.reason == "invalid" else 410)
+
+
+def _questions(survey: SurveyInfo, language: str, given: dict[str, Any]) -> list[dict[str, Any]]:
+    shown = []
+    for question in survey.questions:
+        label = question["label"].get(language) or next(iter(question["label"].values()))
+        entry = {"id": question["id"], "type": question["type"], "label": label}
+        value = given.get(question["id"])
+        if question["type"] == "choice":
+            entry["choices"] = question["choices"].get(language) or next(
+                iter(question["choices"].values())
+            )
+            entry["value"] = value.get("choice") if isinstance(value, dict) else None
+        else:
+            entry["value"] = value
+        shown.append(entry)
+    return shown
+
+
+def _answer_page(
+    request: Request,
+    *,
+    survey: SurveyInfo,
+    language: str,
+    action: str,
+    score: int | None,
+    comment: str | None,
+    given: dict[str, Any],
+    response_id: str | None = None,
+    recorded: bool = False,
+    error: str | None = None,
+    until: str | None = None,
+    status: int = 200,
+) -> Response:
+    response = page_response(
+        request,
+        "survey_answer.html",
+        {
+            "language": language,
+            "t": wording(survey.texts, language),
+            "action": action,
+            "score": score,
+            "comment": comment,
+            "questions": _questions(survey, language, given),
+            "response_id": response_id,
+            "recorded": recorded,
+            "error": error,
+            "until": until,
+        },
+        status=status,
+    )
+    response.headers["Content-Language"] = language
+    return response
+
+
+async def _form(request: Request) -> tuple[Any, str | None, dict[str, Any]]:
+    """The score, comment and extra answers of a posted form."""
+    form = await request.form()
+    extra = {str(name)[2:]: value for name, value in form.items() if str(name).startswith("q-")}
+    comment = form.get("comment")
+    return form.get("score"), comment if isinstance(comment, str) else None, extra
+
+
+# --- personal links ---------------------------------------------------------------------------
+
+
+@router.get("/s/{token}")
+def personal_page(request: Request, token: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    try:
+        opened = answers.open_link(engine, settings, token, now=now_of(request))
+    except answers.LinkRefused as exc:
+        return _refused(request, exc)
+    t = wording(opened.survey.texts, opened.language)
+    until = format_date(opened.expires_at.date(), format="long", locale=opened.language)
+    return _answer_page(
+        request,
+        survey=opened.survey,
+        language=opened.language,
+        action=f"/s/{token}",
+        score=opened.score,
+        comment=opened.comment,
+        given=opened.answers,
+        recorded=request.query_params.get("recorded") == "1" and opened.score is not None,
+        until=t["change_until"].replace("{date}", until),
+    )
+
+
+@router.post("/s/{token}")
+async def personal_answer(request: Request, token: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    score, comment, extra = await _form(request)
+    now = now_of(request)
+    try:
+        result = answers.answer_link(
+            engine, settings, token, now=now, score=score or None, comment=comment, answers=extra
+        )
+    except answers.LinkRefused as exc:
+        return _refused(request, exc)
+    except answers.AnswerRefused as exc:
+        opened = answers.open_link(engine, settings, token, now=now)
+        t = wording(opened.survey.texts, opened.language)
+        return _answer_page(
+            request,
+            survey=opened.survey,
+            language=opened.language,
+            action=f"/s/{token}",
+            score=opened.score,
+            comment=comment,
+            given=opened.answers,
+            error=t["bad_score"] if exc.reason == "bad_score" else str(exc),
+            status=400,
+        )
+    survey = get_survey(engine, result.survey)
+    t = wording(survey.texts, result.language)
+    return _message(request, result.language, t["thanks"], t["thanks_detail"], texts=survey.texts)
+
+
+@router.post("/s/{token}/answers")
+async def personal_answer_json(request: Request, token: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    try:
+        body = await _json_body(request)
+        result = answers.answer_link(
+            engine,
+            settings,
+            token,
+            now=now_of(request),
+            score=body.get("score"),
+            comment=body.get("comment"),
+            answers=body.get("answers"),
+        )
+    except (answers.LinkRefused, InvalidInput) as exc:
+        return _json_error(exc)
+    return JSONResponse(result.as_dict(), 201 if result.created else 200, headers=CORS)
+
+
+@router.options("/s/{token}/answers")
+def personal_answer_preflight(_anyone: Anyone) -> Response:
+    return Response(status_code=204, headers=CORS)
+
+
+@router.get("/s/{token}/unsubscribe")
+def unsubscribe_page(request: Request, token: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    try:
+        # An expired link still unsubscribes: only its signature is checked.
+        language = answers.link_language(engine, settings, token)
+    except answers.LinkRefused as exc:
+        return _refused(request, exc)
+    t = wording({}, language)
+    return _message(
+        request, language, t["unsubscribe_title"], unsubscribe_action=f"/s/{token}/unsubscribe"
+    )
+
+
+@router.post("/s/{token}/unsubscribe")
+def unsubscribe(request: Request, token: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    try:
+        language = answers.unsubscribe_link(engine, settings, token, now=now_of(request))
+    except answers.LinkRefused as exc:
+        return _refused(request, exc)
+    t = wording({}, language)
+    return _message(request, language, t["unsubscribed"])
+
+
+# --- the public link and the widget -----------------------------------------------------------
+
+
+def _public_survey(request: Request, key: str) -> SurveyInfo:
+    survey = get_survey(request.app.state.engine, key)
+    if not survey.active or not survey.public_enabled:
+        raise answers.LinkRefused("closed", "this survey is not open to the public")
+    return survey
+
+
+@router.get("/p/{key}")
+def public_page(request: Request, key: str, _anyone: Anyone) -> Response:
+    try:
+        survey = _public_survey(request, key)
+    except (NotFound, answers.LinkRefused):
+        return _refused(request, answers.LinkRefused("closed", "closed"))
+    language = _browser_language(request, survey.languages, survey.default_language)
+    return _answer_page(
+        request,
+        survey=survey,
+        language=language,
+        action=f"/p/{survey.key}",
+        score=None,
+        comment=None,
+        given={},
+        response_id=secrets.token_urlsafe(18),
+    )
+
+
+@router.post("/p/{key}")
+async def public_answer(request: Request, key: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    score, comment, extra = await _form(request)
+    form = await request.form()
+    response_id = str(form.get("response_id") or "")
+    asked = str(form.get("language") or "")
+    try:
+        survey = _public_survey(request, key)
+        language = asked if asked in survey.languages else survey.default_language
+        result = answers.answer_public(
+            engine,
+            settings,
+            survey.key,
+            now=now_of(request),
+            response_id=response_id,
+            score=score,
+            comment=comment,
+            language=language,
+            answers=extra,
+        )
+    except (NotFound, answers.LinkRefused):
+        return _refused(request, answers.LinkRefused("closed", "closed"))
+    except answers.AnswerRefused as exc:
+        t = wording(survey.texts, language)
+        return _answer_page(
+            request,
+            survey=survey,
+            language=language,
+            action=f"/p/{survey.key}",
+            score=None,
+            comment=comment,
+            given={},
+            response_id=response_id if exc.reason == "bad_score" else secrets.token_urlsafe(18),
+            error=t["bad_score"] if exc.reason == "bad_score" else str(exc),
+            status=400,
+        )
+    t = wording(survey.texts, result.language)
+    return _message(request, result.language, t["thanks"], t["thanks_detail"], texts=survey.texts)
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """A JSON object from the body (``application/json``, or ``text/plain`` as the widget
+    sends to avoid a CORS pre-flight), at most 64 KiB."""
+    raw = await request.body()
+    if len(raw) > MAX_JSON:
+        raise InvalidInput(f"the answer is larger than {MAX_JSON // 1024} KiB")
+    try:
+        body = json.loads(raw or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidInput("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise InvalidInput("the body is not a JSON object")
+    if body.get("answers") is not None and not isinstance(body["answers"], dict):
+        raise InvalidInput("answers: an object of question ids and answers")
+    if body.get("comment") is not None and not isinstance(body["comment"], str):
+        raise InvalidInput("comment: a text")
+    return body
+
+
+def _json_error(exc: Exception) -> JSONResponse:
+    if isinstance(exc, answers.LinkRefused):
+        status = 404 if exc.reason == "invalid" else 410
+        title = {"invalid": "Invalid link", "expired": "Expired", "closed": "Closed"}[exc.reason]
+    elif isinstance(exc, NotFound):
+        status, title = 404, "Not found"
+    else:
+        status, title = 400, "Bad request"
+    return JSONResponse(
+        {"error": {"status": status, "title": title, "detail": str(exc)}}, status, headers=CORS
+    )
+
+
+@router.post("/p/{key}/answers")
+async def public_answer_json(request: Request, key: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    try:
+        body = await _json_body(request)
+        result = answers.answer_public(
+            engine,
+            settings,
+            key,
+            now=now_of(request),
+            response_id=body.get("response_id") or "",
+            score=body.get("score"),
+            comment=body.get("comment"),
+            language=body.get("language"),
+            answers=body.get("answers"),
+            channel="widget" if body.get("source") == "widget" else "link",
+        )
+    except (answers.LinkRefused, NotFound, InvalidInput) as exc:
+        return _json_error(exc)
+    return JSONResponse(result.as_dict(), 201 if result.created else 200, headers=CORS)
+
+
+@router.options("/p/{key}/answers")
+def public_answer_preflight(_anyone: Anyone) -> Response:
+    return Response(status_code=204, headers=CORS)
+
+
+_WIDGET_KEYS = (
+    "question",
+    "reason",
+    "low",
+    "high",
+    "submit",
+    "score_legend",
+    "recorded",
+    "thanks",
+    "unavailable",
+)
+
+
+def _widget_texts(survey: SurveyInfo, language: str) -> JSONResponse:
+    t = wording(survey.texts, language)
+    return JSONResponse(
+        {"language": language, **{name: t[name] for name in _WIDGET_KEYS}}, headers=CORS
+    )
+
+
+@router.get("/p/{key}/widget.json")
+def public_widget_texts(request: Request, key: str, _anyone: Anyone) -> Response:
+    try:
+        survey = _public_survey(request, key)
+    except (NotFound, answers.LinkRefused) as exc:
+        return _json_error(exc)
+    return _widget_texts(
+        survey, _browser_language(request, survey.languages, survey.default_language)
+    )
+
+
+@router.get("/s/{token}/widget.json")
+def personal_widget_texts(request: Request, token: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    try:
+        opened = answers.open_link(engine, settings, token, now=now_of(request))
+    except answers.LinkRefused as exc:
+        return _json_error(exc)
+    return _widget_texts(opened.survey, opened.language)
+
+
+@router.get("/widget.js")
+def widget(_anyone: Anyone) -> Response:
+    script = (HERE / "static" / "widget.js").read_bytes()
+    return Response(
+        script,
+        media_type="text/javascript; charset=utf-8",
+        headers={**CORS, "Cache-Control": "public, max-age=3600"},
+    )
+
+
+# Last: any other word after a personal link is taken as a score (and refused if it is not one).
+@router.get("/s/{token}/{score}")
+def one_click(request: Request, token: str, score: str, _anyone: Anyone) -> Response:
+    settings, engine = request.app.state.settings, request.app.state.engine
+    try:
+        answers.answer_link(engine, settings, token, now=now_of(request), score=score)
+    except answers.LinkRefused as exc:
+        return _refused(request, exc)
+    except answers.AnswerRefused:
+        try:
+            language = answers.open_link(engine, settings, token, now=now_of(request)).language
+        except answers.LinkRefused as exc:
+            return _refused(request, exc)
+        t = wording({}, language)
+        return _message(request, language, t["bad_score"], status=400)
+    return RedirectResponse(f"/s/{token}?recorded=1", status_code=303)
