@@ -11,6 +11,7 @@ dashboard.view     yes    yes   yes       yes      yes
 feedback.view      yes    yes   yes       yes
 customers.view     yes    yes   yes       yes
 feedback.work      yes    yes   yes
+surveys.manage     yes    yes
 data.export        yes    yes             yes
 users.manage       yes
 tokens.manage      yes
@@ -18,7 +19,8 @@ tokens.manage      yes
 
 The dashboard's aggregates (and each chart's data as CSV) are for everyone; lists of feedback
 and customers, which hold what customers wrote and who they are, are not for viewers; raw
-exports are for analysts and leads; people and tokens are the admin's.
+exports are for analysts and leads; surveys — what customers are asked, and whom — are run by
+leads; people and tokens are the admin's.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Permission(StrEnum):
     FEEDBACK_VIEW = "feedback.view"
     CUSTOMERS_VIEW = "customers.view"
     FEEDBACK_WORK = "feedback.work"
+    SURVEYS_MANAGE = "surveys.manage"
     DATA_EXPORT = "data.export"
     USERS_MANAGE = "users.manage"
     TOKENS_MANAGE = "tokens.manage"
@@ -54,6 +57,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.FEEDBACK_VIEW,
             Permission.CUSTOMERS_VIEW,
             Permission.FEEDBACK_WORK,
+            Permission.SURVEYS_MANAGE,
             Permission.DATA_EXPORT,
         }
     ),

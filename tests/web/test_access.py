@@ -21,6 +21,8 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("GET", "/feedback/export.csv", Permission.DATA_EXPORT),
     ("GET", "/customers", Permission.CUSTOMERS_VIEW),
     ("GET", "/customers/C1", Permission.CUSTOMERS_VIEW),
+    ("GET", "/dashboard/surveys.csv", Permission.DASHBOARD_VIEW),
+    ("GET", "/surveys", Permission.FEEDBACK_VIEW),
     ("GET", "/admin/users", Permission.USERS_MANAGE),
     ("GET", "/admin/tokens", Permission.TOKENS_MANAGE),
     ("GET", "/api/v1/me", Permission.DASHBOARD_VIEW),
@@ -29,6 +31,7 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("GET", "/api/v1/feedback/{item}", Permission.FEEDBACK_VIEW),
     ("GET", "/api/v1/customers", Permission.CUSTOMERS_VIEW),
     ("GET", "/api/v1/customers/C1", Permission.CUSTOMERS_VIEW),
+    ("GET", "/api/v1/surveys", Permission.FEEDBACK_VIEW),
     ("GET", "/api/v1/users", Permission.USERS_MANAGE),
     ("GET", "/api/v1/tokens", Permission.TOKENS_MANAGE),
 ]

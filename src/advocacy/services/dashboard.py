@@ -428,7 +428,22 @@ def dashboard(
         "themes": _themes(engine, filters, facts=facts),
         "churn": churn if churn is not None else churn_section(engine, filters),
         "value": value_section(engine, filters, values=values),
+        "surveys": surveys_section(engine, filters),
     }
+
+
+def surveys_section(engine: Engine, filters: DashboardFilter) -> list[dict[str, Any]]:
+    """Each survey's response rate and time to answer, over the invitations made in the date
+    range (the other filters do not apply: an invitation is not yet an answer)."""
+    from advocacy.services.survey_stats import survey_stats
+
+    since = dt.datetime.combine(filters.since, dt.time()) if filters.since else None
+    until = (
+        dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time())
+        if filters.until
+        else None
+    )
+    return survey_stats(engine, since=since, until=until)
 
 
 def as_json(document: dict[str, Any]) -> str:

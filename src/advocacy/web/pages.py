@@ -92,7 +92,8 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _context(request: Request, principal: Principal | None, **values: Any) -> dict[str, Any]:
+def context(request: Request, principal: Principal | None, **values: Any) -> dict[str, Any]:
+    """What every page's template is given: the principal, the locale, the path and query."""
     return {
         "principal": principal,
         "locale": request.state.locale,
@@ -113,7 +114,7 @@ def _login_page(
     response = page_response(
         request,
         "login.html",
-        _context(
+        context(
             request,
             None,
             error=error,
@@ -208,7 +209,7 @@ def _account_page(
     return page_response(
         request,
         "account.html",
-        _context(request, principal, user=user, message=message, error=error),
+        context(request, principal, user=user, message=message, error=error),
         status=status,
     )
 
@@ -325,7 +326,7 @@ def dashboard_page(request: Request, principal: Viewer) -> Response:
     return page_response(
         request,
         "dashboard.html",
-        _context(
+        context(
             request,
             principal,
             data=data,
@@ -398,7 +399,7 @@ def inbox_page(request: Request, principal: Reader) -> Response:
     return page_response(
         request,
         "feedback.html",
-        _context(
+        context(
             request,
             principal,
             page=page,
@@ -462,7 +463,7 @@ def item_page(request: Request, item_id: int, principal: Reader) -> Response:
     return page_response(
         request,
         "feedback_item.html",
-        _context(
+        context(
             request,
             principal,
             item=item,
@@ -488,7 +489,7 @@ def customers_page(request: Request, principal: CustomerReader) -> Response:
     return page_response(
         request,
         "customers.html",
-        _context(request, principal, page=page, choices=filter_choices(request)),
+        context(request, principal, page=page, choices=filter_choices(request)),
     )
 
 
@@ -509,7 +510,7 @@ def customer_page(request: Request, customer_id: str, principal: CustomerReader)
     return page_response(
         request,
         "customer.html",
-        _context(
+        context(
             request,
             principal,
             customer=customer,
@@ -535,7 +536,7 @@ def _users_page(
     return page_response(
         request,
         "admin_users.html",
-        _context(
+        context(
             request,
             principal,
             users=accounts.list_users(request.app.state.engine),
@@ -620,7 +621,7 @@ def _tokens_page(
     return page_response(
         request,
         "admin_tokens.html",
-        _context(
+        context(
             request,
             principal,
             tokens=accounts.list_tokens(request.app.state.engine),

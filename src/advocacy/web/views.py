@@ -21,7 +21,7 @@ from advocacy.services.value import customer_values
 #: Churn and customer values follow customers, not items, and cost most to compute: they are
 #: reused for five minutes whatever the dashboard's own cache.
 VALUES_CACHE_SECONDS = 300.0
-CSV_SECTIONS = ("nps_trend", "volume", "sentiment", "themes", "churn", "clv", "tiers")
+CSV_SECTIONS = ("nps_trend", "volume", "sentiment", "themes", "churn", "clv", "tiers", "surveys")
 
 
 def dashboard_data(state: State, filters: board.DashboardFilter) -> dict[str, Any]:
@@ -121,6 +121,20 @@ def section_rows(data: dict[str, Any], section: str) -> tuple[list[str], list[li
         rows = [[key, value] for key, value in data["sentiment"].items()]
         extra = [["not analysed", data["not_analysed"]], ["without text", data["without_text"]]]
         return ["sentiment", "items"], [*rows, *extra]
+    if section == "surveys":
+        header = [
+            "survey",
+            "delivered",
+            "answered",
+            "response_rate",
+            "response_rate_low",
+            "response_rate_high",
+            "median_hours_to_answer",
+            "p90_hours_to_answer",
+            "reminded",
+            "anonymous_answers",
+        ]
+        return header, [[row[key] for key in header] for row in data["surveys"]]
     if section == "themes":
         header = ["theme", "items", "negative", "positive"]
         return header, [[row[key] for key in header] for row in data["themes"]]
