@@ -9,14 +9,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
+from sqlalchemy import Engine
 
 from advocacy.access import Role
 from advocacy.cli import main
-from advocacy.config import load_settings
+from advocacy.config import Settings, load_settings
 from advocacy.services import accounts
 from advocacy.store.engine import build_engine
 from advocacy.web.app import create_app
@@ -31,8 +33,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Served:
+    """The running server's address, and the database and settings it serves."""
+
+    url: str
+    engine: Engine
+    settings: Settings
+
+
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The demo company served on 127.0.0.1, with one user of each role."""
     folder: Path = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
@@ -57,7 +68,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for role in Role:
         accounts.create_user(engine, f"{role.value}@browser.example", PASSWORD, role, now=now)
-    app = create_app(load_settings(database_url=url), engine=engine)
+    settings = load_settings(database_url=url)
+    app = create_app(settings, engine=engine)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
@@ -67,10 +79,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if running.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield Served(f"http://127.0.0.1:{port}", engine, settings)
     running.should_exit = True
     thread.join(timeout=10)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(served: Served) -> str:
+    """The address of the served demo company."""
+    return served.url
 
 
 @pytest.fixture(scope="session")

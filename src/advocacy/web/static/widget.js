@@ -57,9 +57,13 @@
     var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     var style = element("style");
     style.textContent =
-      ".card{font:15px/1.45 system-ui,sans-serif;color:#1d2430;background:#fff;border:1px solid #c8cfda;" +
-      "border-radius:10px;padding:14px;max-width:420px;box-shadow:0 4px 16px rgba(0,0,0,.12)}" +
-      (inline ? "" : ".card{position:fixed;right:16px;bottom:16px;z-index:2147483000}") +
+      // position:relative keeps the close button in the card when it is drawn inline; in the
+      // corner the card stays 16px from both edges of a narrow phone.
+      ".card{position:relative;box-sizing:border-box;font:15px/1.45 system-ui,sans-serif;color:#1d2430;" +
+      "background:#fff;border:1px solid #c8cfda;border-radius:10px;padding:14px;max-width:420px;" +
+      "box-shadow:0 4px 16px rgba(0,0,0,.12)}" +
+      (inline ? "" : ".card{position:fixed;right:16px;bottom:16px;z-index:2147483000;" +
+        "max-width:min(420px,calc(100vw - 32px))}") +
       ".q{font-weight:600;margin:0 24px 8px 0}.scores{display:grid;grid-template-columns:repeat(11,1fr);gap:3px}" +
       "button{font:inherit;cursor:pointer;border:1px solid #8a94a6;border-radius:6px;background:#fff;color:#1d2430;min-height:36px}" +
       "button[aria-pressed=true],.send{background:#2157c4;color:#fff;border-color:#2157c4}" +
