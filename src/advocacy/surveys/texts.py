@@ -46,6 +46,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "bad_score": "Please choose a score from 0 to 10.",
         "unavailable": "This survey is not open.",
         "footer": "You receive this e-mail because you ordered from us.",
+        "close": "Close",
     },
     "es": {
         "question": "¿Qué probabilidad hay de que nos recomiende a un amigo o colega?",
@@ -76,6 +77,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "bad_score": "Elija una puntuación de 0 a 10.",
         "unavailable": "Esta encuesta no está abierta.",
         "footer": "Recibe este correo porque nos hizo un pedido.",
+        "close": "Cerrar",
     },
     "ru": {
         "question": "Насколько вероятно, что вы порекомендуете нас другу или коллеге?",
@@ -95,7 +97,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "recorded": "Ваша оценка сохранена. Расскажете, почему?",
         "thanks": "Спасибо за ваш ответ!",
         "thanks_detail": "Наша служба заботы о клиентах читает каждый ответ.",
-        "change_until": "Вы можете изменить ответ до {date}.",
+        "change_until": "Вы можете изменить ответ до {date}",
         "unsubscribe_link": "Не хотите получать такие письма? Отписаться",
         "unsubscribe_title": "Отписка от опросов",
         "unsubscribe_question": "Больше не присылайте мне опросы по электронной почте.",
@@ -106,6 +108,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "bad_score": "Выберите оценку от 0 до 10.",
         "unavailable": "Этот опрос сейчас не проводится.",
         "footer": "Вы получили это письмо, потому что сделали у нас заказ.",
+        "close": "Закрыть",
     },
     "ro": {
         "question": "Cât de probabil este să ne recomandați unui prieten sau coleg?",
@@ -136,6 +139,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "bad_score": "Alegeți o notă de la 0 la 10.",
         "unavailable": "Acest sondaj nu este deschis.",
         "footer": "Primiți acest e-mail pentru că ați comandat de la noi.",
+        "close": "Închideți",
     },
 }
 

@@ -392,6 +392,7 @@ _WIDGET_KEYS = (
     "recorded",
     "thanks",
     "unavailable",
+    "close",
 )
 
 
@@ -442,10 +443,21 @@ def one_click(request: Request, token: str, score: str, _anyone: Anyone) -> Resp
     except answers.LinkRefused as exc:
         return _refused(request, exc)
     except answers.AnswerRefused:
+        # Nothing stored: the answer page again, saying what a score is.
         try:
-            language = answers.open_link(engine, settings, token, now=now_of(request)).language
+            opened = answers.open_link(engine, settings, token, now=now_of(request))
         except answers.LinkRefused as exc:
             return _refused(request, exc)
-        t = wording({}, language)
-        return _message(request, language, t["bad_score"], status=400)
+        t = wording(opened.survey.texts, opened.language)
+        return _answer_page(
+            request,
+            survey=opened.survey,
+            language=opened.language,
+            action=f"/s/{token}",
+            score=opened.score,
+            comment=opened.comment,
+            given=opened.answers,
+            error=t["bad_score"],
+            status=400,
+        )
     return RedirectResponse(f"/s/{token}?recorded=1", status_code=303)

@@ -73,7 +73,7 @@
       ":focus-visible{outline:3px solid #f0b429;outline-offset:2px}";
     var card = element("section", { "class": "card", role: "dialog", "aria-label": t.question, lang: language });
     if (!inline) { card.style.position = "fixed"; }
-    var close = element("button", { "class": "close", type: "button", "aria-label": "×" }, "×");
+    var close = element("button", { "class": "close", type: "button", "aria-label": t.close }, "×");
     close.addEventListener("click", function () { host.remove(); });
     var question = element("p", { "class": "q", id: "advocacy-q" }, t.question);
     var scores = element("div", { "class": "scores", role: "group", "aria-labelledby": "advocacy-q" });
