@@ -73,3 +73,35 @@ def test_the_same_seed_and_day_build_the_same_company(
         catalogue.close()
 
     assert summaries[0] == summaries[1]
+
+
+def test_the_demo_has_a_post_delivery_survey_whose_answers_are_its_nps_items(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    code, out, err = run(capsys, "--db", sqlite_url, "demo", "--customers", "300", "--seed", "2",
+                         "--today", "2026-11-23", "--no-analyze", "--json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["survey_invitations"]["answered"] > 0
+
+    from sqlalchemy import select
+
+    from advocacy.services.survey_stats import survey_stats
+    from advocacy.store.tables import FeedbackItem, SurveyInvitation
+
+    catalogue = open_catalogue(sqlite_url)
+    stats = {row["survey"]: row for row in survey_stats(catalogue.engine)}
+    i, f = SurveyInvitation.__table__.c, FeedbackItem.__table__.c
+    with catalogue.engine.connect() as connection:
+        answered = connection.execute(
+            select(i.order_id, i.score, i.sent_at, i.answered_at, f.order_id, f.rating).join(
+                FeedbackItem.__table__, f.id == i.feedback_item_id
+            )
+        ).all()
+    catalogue.close()
+
+    post = stats["post-delivery"]
+    assert 0.2 < post["response_rate"] < 0.8
+    assert post["median_hours_to_answer"] > 0
+    assert post["skipped"]  # the 21-day rule kept some customers from a second survey
+    assert all(row[0] == row[4] and row[1] == row[5] and row[2] < row[3] for row in answered)
+    assert stats["website"]["delivered"] == 0

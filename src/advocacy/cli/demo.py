@@ -89,6 +89,9 @@ def demo(
         )
         for kind in IMPORT_ORDER:
             reports.append(catalogue.import_file(kind, files[kind]))
+    from advocacy.demo.survey_history import build_survey_history
+
+    surveys = build_survey_history(catalogue.engine, today=(today or dt.datetime.now()).date())
     analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
     ensure_facts(catalogue.engine)
     logins = demo_users(catalogue.engine)
@@ -102,6 +105,7 @@ def demo(
                 "seed": seed,
                 "customers": size,
                 "analysis": None if analysis is None else analysis.as_dict(),
+                "survey_invitations": surveys,
                 "logins": [
                     {"email": email, "role": role, "password": pw} for email, role, pw in logins
                 ],
@@ -112,6 +116,10 @@ def demo(
     click.echo(f"Built the demo company in {seconds:.1f} s into {url}:")
     for report in reports:
         click.echo(f"  {report.kind:<10} {report.imported:>8,} records")
+    click.echo(
+        f"  surveys    {surveys['sent']:>8,} invitations after deliveries, "
+        f"{surveys['answered']:,} answered, {surveys['skipped']:,} not sent (asked lately)"
+    )
     if analysis is not None:
         click.echo(describe_analysis(analysis))
     if serve:
@@ -187,6 +195,10 @@ after `make demo`, run `source .venv/bin/activate` first):
   advocacy churn --cohorts                        churn rate, monthly churn, retention by cohort
   advocacy clv                                    lifetime value per customer, per currency
   advocacy segments                               RFM segments and value tiers
+  advocacy surveys list                           surveys, response rates, time to answer
+  advocacy surveys invite {customer:<16}        a personal survey link and its 0–10 links
+  advocacy worker                                 survey e-mails and text analysis in the
+                                                  background (advocacy serve runs it too)
   advocacy import reviews FILE.csv                your own data (CSV, JSON Lines, Excel, Parquet)
 
 In Python:  from advocacy import open_catalogue; open_catalogue().feedback(kind="nps")
