@@ -8,10 +8,13 @@ customer's name, or nothing), ``{order}`` (the order's id) and ``{date}``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from advocacy.errors import InvalidInput
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 #: The languages whose wording ships with Advocacy; others are added by giving every key.
 SHIPPED = ("en", "es", "ru", "ro")
@@ -198,13 +201,6 @@ def check_texts(texts: Any) -> dict[str, dict[str, str]]:
 
 
 def fill(template: str, **values: str) -> str:
-    """``template`` with its placeholders filled; an unknown placeholder stays as written."""
-
-    class _Keep(dict[str, str]):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
-    try:
-        return template.format_map(_Keep(values))
-    except (ValueError, IndexError):
-        return template
+    """``template`` with its ``{name}`` placeholders filled; any other brace stays as written
+    (no attribute or index lookups: a wording is text, never code)."""
+    return _PLACEHOLDER.sub(lambda found: values.get(found.group(1), found.group(0)), template)
