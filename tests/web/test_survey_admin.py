@@ -145,3 +145,20 @@ def test_the_dashboard_shows_each_surveys_response_rate(site: Site) -> None:
     assert "50.0%" in page.text
     assert data.text.splitlines()[1].startswith("pulse,2,1,0.5,")
     assert ",6.0,6.0," in data.text
+
+
+def test_the_customer_page_shows_what_they_were_asked_and_their_wish(site: Site) -> None:
+    from advocacy.services import invitations
+
+    engine, settings = site.app.state.engine, site.app.state.settings
+    invitations.invite(engine, settings, "C1", now=site.clock.now)
+    surveys.set_contact_preference(engine, 1, now=site.clock.now, unsubscribed=True)
+    client = site.login(Role.ADVOCATE)
+
+    page = client.get("/customers/C1")
+    document = client.get("/api/v1/customers/C1").json()
+
+    assert 'data-testid="customer-surveys"' in page.text
+    assert "Unsubscribed on" in page.text
+    assert document["surveys"]["invitations"][0]["survey"] == "nps"
+    assert document["surveys"]["unsubscribed_at"]

@@ -315,6 +315,7 @@ def customer_360(
         "feedback_items": len(feedback.rows),
         "last_nps": scores[-1] if scores else None,
     }
+    document["surveys"] = _surveys_of(engine, profile.id)
     document["value"] = None
     if values is not None:
         match = values.filter(pl.col("customer_id") == customer_id)
@@ -325,6 +326,41 @@ def customer_360(
                 for key in ("currency", "clv", "tier", "segment", "yearly_revenue", "rfm")
             }
     return document
+
+
+def _surveys_of(engine: Engine, customer_key: int) -> dict[str, Any]:
+    """What the customer was asked (the latest 20 invitations) and what they said about being
+    asked (unsubscribed, consent)."""
+    from advocacy.store.tables import ContactPreference, Survey, SurveyInvitation
+
+    i, s = SurveyInvitation.__table__.c, Survey.__table__.c
+    p = ContactPreference.__table__.c
+    with engine.connect() as connection:
+        asked = connection.execute(
+            select(
+                s.key.label("survey"),
+                i.channel,
+                i.status,
+                i.error,
+                i.created_at,
+                i.sent_at,
+                i.reminded_at,
+                i.answered_at,
+                i.score,
+            )
+            .join(Survey.__table__, s.id == i.survey_id)
+            .where(i.customer_id == customer_key)
+            .order_by(i.created_at.desc(), i.id.desc())
+            .limit(20)
+        ).all()
+        wish = connection.execute(
+            select(p.unsubscribed_at, p.consent).where(p.customer_id == customer_key)
+        ).first()
+    return {
+        "unsubscribed_at": wish.unsubscribed_at if wish else None,
+        "consent": wish.consent if wish else None,
+        "invitations": [dict(row._mapping) for row in asked],
+    }
 
 
 def redacted_texts(engine: Engine, item_ids: list[int]) -> dict[int, str | None]:
