@@ -54,7 +54,8 @@ pytest: test-deps
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Benchmarks: importing 1,000,000 reviews and NPS/churn against pandas; the CLV models against
-## lifetimes; text analysis quality (on ../shared/data/eval) and speed.
+## lifetimes; text analysis quality (on ../shared/data/eval) and speed; the web app under load (the
+## dashboard and inbox, and 10,000 public survey answers).
 bench: test-deps
 	$(BIN)/python bench/import_reviews.py --markdown
 	$(BIN)/python bench/metrics.py --markdown
@@ -63,6 +64,7 @@ bench: test-deps
 	$(BIN)/python bench/text_speed.py --markdown
 	$(BIN)/python bench/transformer_speed.py --markdown
 	bash scripts/with-postgres.sh $(BIN)/python bench/web_load.py --markdown
+	bash scripts/with-postgres.sh $(BIN)/python bench/survey_load.py --markdown
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

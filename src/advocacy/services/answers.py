@@ -16,19 +16,21 @@ error says which (:class:`LinkRefused`, :class:`AnswerRefused`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import asdict, dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, null, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, null, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from advocacy.config import Settings
-from advocacy.errors import InvalidInput
-from advocacy.services.facts import count_items
+from advocacy.errors import InvalidInput, NotFound
+from advocacy.services.facts import count_items, count_new_item, new_item_key
 from advocacy.services.surveys import (
     INVITATIONS,
+    SURVEYS,
     SurveyInfo,
     get_survey,
     set_contact_preference,
@@ -41,6 +43,8 @@ MAX_COMMENT = 10_000
 MAX_ANSWER = 2_000
 _ITEMS = cast(Table, FeedbackItem.__table__)
 _RESPONSE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# Built once: building a statement costs more than SQLite takes to run it.
+_SURVEY_BY_KEY = select(SURVEYS).where(SURVEYS.c.key == bindparam("key"))
 # Control characters other than tab and line breaks (PostgreSQL refuses NUL in text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANALYSIS_CLEARED = {
@@ -297,6 +301,18 @@ def answer_link(
     return AnswerResult(item_id, created, chosen, survey.key, row.language, row.id)
 
 
+def public_survey(connection: Connection, key: str) -> SurveyInfo:
+    """The survey named ``key`` if it takes anonymous answers (:class:`LinkRefused` if it is
+    closed, :class:`NotFound` if there is none), read on the caller's connection."""
+    row = connection.execute(_SURVEY_BY_KEY, {"key": str(key).strip().lower()}).first()
+    if row is None:
+        raise NotFound(f"no survey {key!r} (advocacy surveys list)")
+    survey = SurveyInfo.of(row)
+    if not survey.active or not survey.public_enabled:
+        raise LinkRefused("closed", "this survey is not open to the public")
+    return survey
+
+
 def answer_public(
     engine: Engine,
     settings: Settings,
@@ -312,16 +328,16 @@ def answer_public(
 ) -> AnswerResult:
     """Record (or change) an anonymous answer through the survey's public link or widget."""
     del settings  # the public link is not signed: the survey's key is public
-    survey = get_survey(engine, survey_key)
-    if not survey.active or not survey.public_enabled:
-        raise LinkRefused("closed", "this survey is not open to the public")
-    if not isinstance(response_id, str) or not _RESPONSE_ID.match(response_id):
-        raise AnswerRefused("bad_answer", "response_id: 16–64 letters, digits, - or _")
-    chosen_language = language if language in survey.languages else survey.default_language
-    text = clean_text(comment, limit=MAX_COMMENT, what="comment")
-    extra = check_answers(survey, chosen_language, answers)
-    external_id = f"advocacy-{survey.key}-{response_id}"
     with engine.begin() as connection:
+        # One connection for the survey and the answer: a second one a request costs more than
+        # the answer's own statements.
+        survey = public_survey(connection, survey_key)
+        if not isinstance(response_id, str) or not _RESPONSE_ID.match(response_id):
+            raise AnswerRefused("bad_answer", "response_id: 16–64 letters, digits, - or _")
+        chosen_language = language if language in survey.languages else survey.default_language
+        text = clean_text(comment, limit=MAX_COMMENT, what="comment")
+        extra = check_answers(survey, chosen_language, answers)
+        external_id = f"advocacy-{survey.key}-{response_id}"
         if score is None:
             found = connection.scalar(
                 select(_ITEMS.c.rating).where(
@@ -352,6 +368,15 @@ def answer_public(
     return AnswerResult(item_id, created, chosen, survey.key, chosen_language)
 
 
+@functools.cache
+def _insert_new(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id`` of an answer's item, built once."""
+    statement = pg_insert(_ITEMS) if dialect == "postgresql" else sqlite_insert(_ITEMS)
+    return statement.on_conflict_do_nothing(
+        index_elements=["kind", "platform", "external_id"]
+    ).returning(_ITEMS.c.id)
+
+
 def _upsert_item(
     connection: Connection,
     *,
@@ -379,17 +404,22 @@ def _upsert_item(
         "updated_at": now,
         **fields,
     }
-    dialect = connection.dialect.name
-    statement = (pg_insert(_ITEMS) if dialect == "postgresql" else sqlite_insert(_ITEMS)).values(
-        **values
-    )
-    inserted = connection.execute(
-        statement.on_conflict_do_nothing(
-            index_elements=["kind", "platform", "external_id"]
-        ).returning(_ITEMS.c.id)
-    ).scalar()
+    inserted = connection.execute(_insert_new(connection.dialect.name), values).scalar()
     if inserted is not None:
-        count_items(connection, [int(inserted)], sign=1)
+        if values.get("customer_id") is None:
+            # An anonymous answer: its fact key is known without reading it back.
+            count_new_item(
+                connection,
+                new_item_key(
+                    occurred_at=values["occurred_at"],
+                    kind="nps",
+                    platform="",
+                    channel=values.get("channel"),
+                    rating=float(score),
+                ),
+            )
+        else:
+            count_items(connection, [int(inserted)], sign=1)
         return int(inserted), True
     existing = connection.execute(
         select(_ITEMS.c.id, _ITEMS.c.text, _ITEMS.c.attributes)

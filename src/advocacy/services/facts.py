@@ -17,6 +17,7 @@ finds them current; the dashboard refreshes them itself when they are not.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    bindparam,
     case,
     delete,
     func,
@@ -211,19 +213,73 @@ def count_items(connection: Connection, item_ids: Sequence[int], *, sign: int) -
         )
 
 
+@functools.cache
+def _fact_statements(table: Any) -> tuple[Any, Any]:
+    """Adding to the first fact row of a key, and inserting one: built once (building a
+    statement costs more than running it)."""
+    columns = table.__table__.c
+    keys = [column.name for column in columns if column.name not in ("id", "items")]
+    first = (
+        select(func.min(columns.id))
+        .where(*(columns[name] == bindparam(f"key_{name}") for name in keys))
+        .scalar_subquery()
+    )
+    add = (
+        update(table.__table__)
+        .where(columns.id == first)
+        .values(items=columns["items"] + bindparam("count"))
+    )
+    return add, insert(table.__table__)
+
+
 def _add_fact(connection: Connection, table: Any, key: dict[str, Any], count: int) -> None:
     """Add ``count`` to the one fact row of ``key`` (the first, should two writers each have
     inserted one at the same moment: the sums stay right), or insert it."""
-    columns = table.__table__.c
-    first = connection.scalar(
-        select(func.min(columns.id)).where(*(columns[name] == value for name, value in key.items()))
+    add, new = _fact_statements(table)
+    done = connection.execute(
+        add, {"count": count, **{f"key_{name}": value for name, value in key.items()}}
     )
-    if first is not None:
-        connection.execute(
-            update(table).where(columns.id == first).values(items=columns["items"] + count)
-        )
-    elif count > 0:
-        connection.execute(insert(table).values(**key, items=count))
+    if done.rowcount == 0 and count > 0:
+        connection.execute(new, {**key, "items": count})
+
+
+def nps_category(kind: str, rating: float | None) -> str:
+    """An item's NPS category as the facts hold it (the same rule as the facts' SQL)."""
+    if kind != "nps" or rating is None:
+        return ""
+    return "promoter" if rating >= 9 else "passive" if rating >= 7 else "detractor"
+
+
+def new_item_key(
+    *,
+    occurred_at: dt.datetime,
+    kind: str,
+    platform: str,
+    channel: str | None,
+    rating: float | None,
+    segment: str | None = None,
+    country: str | None = None,
+) -> dict[str, Any]:
+    """The fact key of an item just written and not analysed yet (no sentiment, no themes):
+    what :func:`refresh_facts` would count it under (``occurred_at`` naive UTC, as stored)."""
+    return {
+        "month": occurred_at.strftime("%Y-%m"),
+        "kind": kind,
+        "platform": platform,
+        "channel": channel or "",
+        "segment": segment or "",
+        "country": country or "",
+        "category": nps_category(kind, rating),
+        "sentiment": "",
+        "pending": True,
+    }
+
+
+def count_new_item(connection: Connection, key: dict[str, Any]) -> None:
+    """Count one new, unanalysed item of fact key ``key`` (:func:`new_item_key`) in, inside the
+    caller's transaction — what :func:`count_items` does for it, without reading it back: a
+    survey answer is counted in as it arrives, hundreds a second."""
+    _add_fact(connection, FeedbackMonthly, key, 1)
 
 
 def ensure_facts(engine: Engine) -> None:
