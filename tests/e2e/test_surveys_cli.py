@@ -120,8 +120,12 @@ def test_the_worker_sends_the_queued_e_mail_once_and_its_score_link_answers(
             "ADVOCACY_SMTP_SECURITY": "none",
         }
         ok("--db", customers, "surveys", "invite", "C3", "--channel", "email", "--json", env=env)
-        first = json.loads(ok("--db", customers, "worker", "--once", "--no-analysis", env=env))
-        second = json.loads(ok("--db", customers, "worker", "--once", "--no-analysis", env=env))
+        first = json.loads(
+            ok("--db", customers, "worker", "--once", "--no-analysis", "--json", env=env)
+        )
+        second = json.loads(
+            ok("--db", customers, "worker", "--once", "--no-analysis", "--json", env=env)
+        )
 
         assert first["delivery"]["sent"] == 1
         assert second["delivery"]["sent"] == 0

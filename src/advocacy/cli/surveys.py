@@ -356,9 +356,14 @@ def invitations_command(
 @click.option("--unsubscribe/--resubscribe", default=None, help="Stop (or allow again) surveys.")
 @click.option("--consent", type=click.Choice(["granted", "withdrawn"]), default=None)
 @db_option
+@json_option
 @click.pass_context
 def contact_command(
-    ctx: click.Context, customer_id: str, unsubscribe: bool | None, consent: str | None
+    ctx: click.Context,
+    customer_id: str,
+    unsubscribe: bool | None,
+    consent: str | None,
+    as_json: bool,
 ) -> None:
     """Record a customer's wish: unsubscribed from surveys, or consent given or withdrawn."""
     from sqlalchemy import select
@@ -382,6 +387,9 @@ def contact_command(
         consent=consent,
         source="command line",
     )
+    if as_json:
+        echo_json({"customer_id": customer_id, "unsubscribed": unsubscribe, "consent": consent})
+        return
     click.echo(f"Recorded for {customer_id}.")
 
 
@@ -395,8 +403,11 @@ def contact_command(
 )
 @click.option("--no-analysis", is_flag=True, help="Leave text analysis to another worker.")
 @db_option
+@json_option
 @click.pass_context
-def worker(ctx: click.Context, once: bool, interval: float | None, no_analysis: bool) -> None:
+def worker(
+    ctx: click.Context, once: bool, interval: float | None, no_analysis: bool, as_json: bool
+) -> None:
     """Run the background work: survey triggers, e-mails and reminders, text analysis of new
     items. Any number may run (the work is claimed in the database); Ctrl+C stops after the
     message being sent."""
@@ -406,7 +417,18 @@ def worker(ctx: click.Context, once: bool, interval: float | None, no_analysis: 
 
     background = Worker(catalogue_from(ctx).engine, _settings(ctx), analyse=not no_analysis)
     if once:
-        echo_json(background.run_once())
+        done = background.run_once()
+        if as_json:
+            echo_json(done)
+            return
+        delivery = done.get("delivery", {})
+        made = sum(r.get("queued", 0) for r in done.get("triggers", []) if isinstance(r, dict))
+        click.echo(
+            f"Invitations made: {made}; e-mails sent: {delivery.get('sent', 0)}, reminders: "
+            f"{delivery.get('reminders', 0)}, to retry: {delivery.get('retried', 0)}, "
+            f"failed: {delivery.get('failed', 0)}; items analysed: "
+            f"{done.get('analysis', {}).get('analysed', 0)}."
+        )
         return
     click.echo("Advocacy worker running (Ctrl+C to stop).", err=True)
 
