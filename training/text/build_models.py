@@ -63,9 +63,21 @@ import generate  # noqa: E402  (the generator next to this file)
 
 ROOT = HERE.parent.parent
 CACHE = ROOT / ".cache" / "text-models"
-#: Dimensions of the shipped fast table: the smallest measured within a point of the full 384
-#: (every size from 4 to 64 is within half a point; README.md).
-DIMS = 4
+#: Dimensions of the shipped fast table: the head's four directions (plain and negated words)
+#: and twelve principal components (README.md).
+DIMS = 16
+#: Words that negate the next ``NEGATION_SCOPE`` words (up to a punctuation mark), normalised as
+#: the table's words are (``advocacy.text.sentiment.normalise``): English (with the first half of
+#: "don't", "didn't" …, which the tokenizer splits), Spanish, Russian and Romanian ("n" of "n-am").
+NEGATORS = (
+    *("not", "no", "never", "nothing", "nor", "without", "cannot", "ain"),
+    *("don", "didn", "doesn", "isn", "wasn", "weren", "aren", "won", "wouldn", "couldn"),
+    *("shouldn", "hasn", "haven", "hadn"),
+    *("nunca", "ni", "sin", "jamas", "tampoco", "nada"),
+    *("не", "нет", "ни", "никогда", "без", "ничего", "нельзя"),
+    *("nu", "niciodata", "nici", "fara", "n"),
+)
+NEGATION_SCOPE = 2
 #: Regularisation of the heads (scikit-learn's C), as in the prototype.
 C_FAST = 1.0
 C_ACCURATE = 0.05
@@ -285,13 +297,17 @@ def build_fast(
     words, vectors = distinct_normalised(words, vectors)
     texts = [r["text"] for r in rows]
     y = np.array([LABELS.index(r["label"]) for r in rows], dtype=np.int64)
-    full = StaticVectors(words, vectors, np.ones(vectors.shape[1], dtype=np.float32))
+    ones = np.ones(vectors.shape[1], dtype=np.float32)
+    full = StaticVectors(words, vectors, ones, NEGATORS, NEGATION_SCOPE)
     x, found = full.embed(texts)
     log(f"{len(words)} distinct normalised words; full-size head on {int(found.sum())} sentences")
     w_full, _ = fit_softmax(x[found], y[found], C_FAST)
-    table, scale, kept = reduce_table(vectors, head_directions(w_full), dims)
+    directions = head_directions(w_full[: full.dims])  # of the words read plainly
+    if full.features > full.dims:  # and of the negated ones
+        directions = np.concatenate([directions, head_directions(w_full[full.dims :])], axis=1)
+    table, scale, kept = reduce_table(vectors, directions, dims)
     log(f"{dims} dims keep {kept:.1%} of the table's energy")
-    static = StaticVectors(words, table, scale)
+    static = StaticVectors(words, table, scale, NEGATORS, NEGATION_SCOPE)
     x, found = static.embed(texts)
     log(f"fast head on {len(y)} sentences ({int((~found).sum())} without a known word) …")
     w, b = fit_softmax(x[found], y[found], C_FAST)
@@ -303,6 +319,8 @@ def build_fast(
         words=np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
         vectors=table,
         scale=scale,
+        negators=np.frombuffer("\n".join(NEGATORS).encode("utf-8"), dtype=np.uint8),
+        negation_scope=np.int64(NEGATION_SCOPE),
         weights=w.astype(np.float32),
         bias=b.astype(np.float32),
         dims=np.int64(dims),

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -66,6 +66,8 @@ _PREFIX_MIN = 4
 _LOOKUP_CACHE = 200_000
 
 _WORD = re.compile(r"[^\W\d_]+")
+#: Words and the punctuation that ends a negation's reach.
+_TOKEN = re.compile(r"[^\W\d_]+|[.,;:!?()]")
 _PLAIN = str.maketrans("ăâîșşțţáéíóúñüё", "aaissttaeiounuе")
 _NEUTRAL = np.array([0.0, 1.0, 0.0])
 
@@ -151,6 +153,12 @@ def _check_labels(data: Any, path: Path) -> None:
 class StaticVectors:
     """Static word vectors: a text is the mean of the vectors of the words it has.
 
+    With ``negators``, the words that follow a negator ("not", "nu", "не", …) are read apart:
+    a text is then two vectors, the sum of the words read plainly and the sum of the negated
+    ones, both divided by the length of their total (the unit-length mean vector, split in
+    two), so that a head can weigh "recomand" and "nu recomand" differently. A negation reaches
+    the next ``scope`` words and stops at punctuation.
+
     Parameters
     ----------
     words : sequence of str
@@ -159,6 +167,10 @@ class StaticVectors:
         ``(len(words), dims)``, int8 (or float): the words' vectors divided by ``scale``.
     scale : numpy.ndarray
         ``(dims,)``: the scale of each dimension.
+    negators : collection of str, optional
+        Normalised words that negate the words after them; none by default.
+    scope : int
+        Words a negator reaches.
     """
 
     def __init__(
@@ -166,6 +178,8 @@ class StaticVectors:
         words: Sequence[str],
         vectors: npt.NDArray[Any],
         scale: npt.NDArray[np.float32],
+        negators: Collection[str] = (),
+        scope: int = 0,
     ) -> None:
         if len(words) != len(vectors) or vectors.ndim != 2 or scale.shape != (vectors.shape[1],):
             raise InvalidInput("word vectors: the words, vectors and scale do not match")
@@ -173,12 +187,19 @@ class StaticVectors:
         self._longest = max((len(word) for word in words), default=0)
         self._vectors = np.ascontiguousarray(vectors)
         self._scale = np.asarray(scale, dtype=np.float32)
+        self._negators = frozenset(negators) if scope > 0 else frozenset()
+        self._scope = scope
         self._cache: dict[str, int] = {}
 
     @property
     def dims(self) -> int:
         """Dimensions of a vector."""
         return int(self._vectors.shape[1])
+
+    @property
+    def features(self) -> int:
+        """Numbers :meth:`embed` gives a text: ``dims``, twice that when negations are read."""
+        return self.dims * (2 if self._negators else 1)
 
     def _lookup(self, word: str) -> int:
         found = self._cache.get(word)
@@ -194,13 +215,42 @@ class StaticVectors:
             self._cache[word] = i
         return i
 
+    def word_rows(self, text: str) -> tuple[list[int], list[bool] | None]:
+        """Rows of the known words of the first :data:`FAST_READ_CHARACTERS` characters of
+        ``text``, and whether each is negated (``None`` when none is)."""
+        text = normalise(text[:FAST_READ_CHARACTERS])
+        if not self._negators:
+            return [i for i in map(self._lookup, _WORD.findall(text)) if i >= 0], None
+        tokens = _TOKEN.findall(text)
+        if self._negators.isdisjoint(tokens):
+            return [i for i in map(self._lookup, tokens) if i >= 0], None
+        rows: list[int] = []
+        negated: list[bool] = []
+        left = 0
+        for token in tokens:
+            if not token[0].isalpha():  # punctuation ends a negation
+                left = 0
+                continue
+            i = self._lookup(token)
+            if token in self._negators:
+                if i >= 0:
+                    rows.append(i)
+                    negated.append(False)
+                left = self._scope
+                continue
+            if i >= 0:
+                rows.append(i)
+                negated.append(left > 0)
+            if left:
+                left -= 1
+        return rows, negated
+
     def word_ids(self, text: str) -> list[int]:
         """Rows of the words of the first :data:`FAST_READ_CHARACTERS` characters of ``text``."""
-        words = _WORD.findall(normalise(text[:FAST_READ_CHARACTERS]))
-        return [i for i in map(self._lookup, words) if i >= 0]
+        return self.word_rows(text)[0]
 
     def embed(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
-        """Unit-length mean word vectors of ``texts``.
+        """Unit-length mean word vectors of ``texts``, split in plain and negated words.
 
         Parameters
         ----------
@@ -210,24 +260,44 @@ class StaticVectors:
         Returns
         -------
         vectors : numpy.ndarray
-            ``(len(texts), dims)`` float32; zeros for a text without any known word.
+            ``(len(texts), features)`` float32: the unit-length mean vector (without negators),
+            or the sums of its plain and of its negated words divided by the length of their
+            total (with them); zeros for a text without any known word.
         found : numpy.ndarray
             ``(len(texts),)`` bool: whether the text has a known word.
         """
         ids: list[int] = []
+        flags: list[bool] = []
+        any_negated = False
         counts = np.zeros(len(texts), dtype=np.int64)
         for k, text in enumerate(texts):
-            rows = self.word_ids(_clean(text))
+            rows, negated = self.word_rows(_clean(text))
             counts[k] = len(rows)
             ids.extend(rows)
-        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+            if self._negators:
+                if negated is None:
+                    flags.extend([False] * len(rows))
+                else:
+                    flags.extend(negated)
+                    any_negated = True
+        out = np.zeros((len(texts), self.features), dtype=np.float32)
         found = counts > 0
         if ids:
             starts = np.concatenate(([0], np.cumsum(counts[found])[:-1]))
-            sums = np.add.reduceat(self._vectors[np.asarray(ids)], starts, axis=0, dtype=np.float32)
-            means = sums * self._scale
-            norms = np.linalg.norm(means, axis=1, keepdims=True)
-            out[found] = means / np.maximum(norms, 1e-12)
+            rows_read = self._vectors[np.asarray(ids)]
+            sums = np.add.reduceat(rows_read, starts, axis=0, dtype=np.float32) * self._scale
+            norms = np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+            if not self._negators:
+                out[found] = sums / norms
+            else:
+                negated_sums = np.zeros_like(sums)
+                if any_negated:
+                    mask = np.asarray(flags, dtype=np.float32)[:, None]
+                    negated_sums = (
+                        np.add.reduceat(rows_read * mask, starts, axis=0, dtype=np.float32)
+                        * self._scale
+                    )
+                out[found] = np.hstack([sums - negated_sums, negated_sums]) / norms
         return out, found
 
 
@@ -262,7 +332,14 @@ class FastSentiment:
                     with np.load(self.path, allow_pickle=False) as data:
                         _check_labels(data, self.path)
                         words = bytes(data["words"]).decode("utf-8").split("\n")
-                        table = StaticVectors(words, data["vectors"], data["scale"])
+                        negators: list[str] = []
+                        scope = 0
+                        if "negators" in data.files:
+                            negators = bytes(data["negators"]).decode("utf-8").split("\n")
+                            scope = int(data["negation_scope"])
+                        table = StaticVectors(
+                            words, data["vectors"], data["scale"], negators, scope
+                        )
                         weights = data["weights"].astype(np.float64)
                         bias = data["bias"].astype(np.float64)
                     self._loaded = (table, weights, bias)
