@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, bindparam, null, select, update
@@ -104,7 +104,15 @@ class AnswerResult:
     invitation_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand: dataclasses.asdict deep-copies, a tenth of an answer's work.
+        return {
+            "item_id": self.item_id,
+            "created": self.created,
+            "score": self.score,
+            "survey": self.survey,
+            "language": self.language,
+            "invitation_id": self.invitation_id,
+        }
 
 
 def clean_text(value: str | None, *, limit: int, what: str) -> str | None:
