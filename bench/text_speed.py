@@ -80,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = []
     targets = {"fast": 2000, "accurate": 50}
     for mode, count in (("fast", args.fast_texts), ("accurate", args.accurate_texts)):
+        if count <= 0:  # that mode left out (--fast-texts 0 or --accurate-texts 0)
+            continue
         rates, peaks, characters = [], [], 0.0
         failure = ""
         for _ in range(args.repeats):

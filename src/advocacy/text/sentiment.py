@@ -66,8 +66,8 @@ _PREFIX_MIN = 4
 _LOOKUP_CACHE = 200_000
 
 _WORD = re.compile(r"[^\W\d_]+")
-#: Words and the punctuation that ends a negation's reach.
-_TOKEN = re.compile(r"[^\W\d_]+|[.,;:!?()]")
+#: The punctuation that ends a negation's reach.
+_CLAUSE_END = re.compile(r"[.,;:!?()]")
 _PLAIN = str.maketrans("ăâîșşțţáéíóúñüё", "aaissttaeiounuе")
 _NEUTRAL = np.array([0.0, 1.0, 0.0])
 
@@ -219,30 +219,34 @@ class StaticVectors:
         """Rows of the known words of the first :data:`FAST_READ_CHARACTERS` characters of
         ``text``, and whether each is negated (``None`` when none is)."""
         text = normalise(text[:FAST_READ_CHARACTERS])
-        if not self._negators:
-            return [i for i in map(self._lookup, _WORD.findall(text)) if i >= 0], None
-        tokens = _TOKEN.findall(text)
-        if self._negators.isdisjoint(tokens):
-            return [i for i in map(self._lookup, tokens) if i >= 0], None
+        lookup, negators = self._lookup, self._negators
+        words = _WORD.findall(text)
+        if negators.isdisjoint(words):
+            return [i for i in map(lookup, words) if i >= 0], None
         rows: list[int] = []
         negated: list[bool] = []
-        left = 0
-        for token in tokens:
-            if not token[0].isalpha():  # punctuation ends a negation
-                left = 0
+        # Clause by clause (punctuation ends a negation's reach); most have no negator.
+        for clause in _CLAUSE_END.split(text):
+            words = _WORD.findall(clause)
+            if negators.isdisjoint(words):
+                plain = [i for i in map(lookup, words) if i >= 0]
+                rows.extend(plain)
+                negated.extend([False] * len(plain))
                 continue
-            i = self._lookup(token)
-            if token in self._negators:
+            left = 0
+            for word in words:
+                i = lookup(word)
+                if word in negators:
+                    if i >= 0:
+                        rows.append(i)
+                        negated.append(False)
+                    left = self._scope
+                    continue
                 if i >= 0:
                     rows.append(i)
-                    negated.append(False)
-                left = self._scope
-                continue
-            if i >= 0:
-                rows.append(i)
-                negated.append(left > 0)
-            if left:
-                left -= 1
+                    negated.append(left > 0)
+                if left:
+                    left -= 1
         return rows, negated
 
     def word_ids(self, text: str) -> list[int]:
