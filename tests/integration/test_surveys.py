@@ -647,3 +647,49 @@ def test_the_worker_analyses_the_answers_comments(world: World) -> None:
             select(func.count()).where(FeedbackItem.__table__.c.analyzed_at.is_(None))
         )
     assert pending == 0
+
+
+def test_a_survey_switched_off_elsewhere_stops_public_answers_within_its_cache_time(
+    world: World,
+) -> None:
+    from advocacy.services.answers import LinkRefused, SurveyCache, answer_public
+
+    surveys.create_survey(world.engine, now=world.clock.now, key="site", name="Website")
+    moments = iter([0.0, 0.5, 1.5])
+    cache = SurveyCache(seconds=1.0, clock=lambda: next(moments))
+
+    def answer(response: str) -> object:
+        return answer_public(world.engine, world.settings, "site", now=world.clock.now,
+                             response_id=response * 20, score=9, surveys=cache)  # fmt: skip
+
+    answer("a")
+    surveys.update_survey(world.engine, "site", now=world.clock.now, active=False)
+    answer("b")  # still within the second the definition is kept
+
+    with pytest.raises(LinkRefused):
+        answer("c")
+    assert len(world.items()) == 2
+
+
+def test_switching_a_survey_off_on_its_page_stops_public_answers_at_once(
+    world: World,
+) -> None:
+    from advocacy.access import Role
+    from advocacy.services import accounts
+    from tests.web.conftest import PASSWORD, csrf_of, log_in
+
+    surveys.create_survey(world.engine, now=world.clock.now, key="site", name="Website")
+    accounts.create_user(world.engine, "lead@example.com", PASSWORD, Role.LEAD, now=world.clock.now)
+    body = {"score": 9, "language": "en"}
+    assert (
+        world.web.post("/p/site/answers", json={**body, "response_id": "a" * 20}).status_code == 201
+    )
+    log_in(world.web, "lead@example.com", PASSWORD)
+
+    world.web.post(
+        "/surveys/site", data={"csrf_token": csrf_of(world.web, "/surveys"), "active": "no"}
+    )
+
+    assert (
+        world.web.post("/p/site/answers", json={**body, "response_id": "b" * 20}).status_code == 410
+    )

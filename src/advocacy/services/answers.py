@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -26,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from advocacy.config import Settings
-from advocacy.errors import InvalidInput, NotFound
+from advocacy.errors import AdvocacyError, InvalidInput, NotFound
 from advocacy.services.facts import count_items, count_new_item, new_item_key
 from advocacy.services.surveys import (
     INVITATIONS,
@@ -321,6 +323,49 @@ def public_survey(connection: Connection, key: str) -> SurveyInfo:
     return survey
 
 
+class SurveyCache:
+    """Survey definitions read for anonymous answers, each kept ``seconds`` in this process.
+
+    A public link or widget may take hundreds of answers a second to one survey; reading its
+    definition for each is a tenth of an answer's work. A survey switched off (or on) in another
+    process is seen within ``seconds``; :meth:`clear` makes this process see a change at once
+    (the app's survey pages call it). Refusals (no such survey, closed) are kept too.
+    """
+
+    def __init__(
+        self,
+        seconds: float = 1.0,
+        *,
+        limit: int = 1_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        self._clock = clock
+        self._found: dict[str, tuple[float, SurveyInfo | AdvocacyError]] = {}
+
+    def get(self, connection: Connection, key: str) -> SurveyInfo:
+        now = self._clock()
+        hit = self._found.get(key)
+        if hit is None or hit[0] <= now:
+            try:
+                value: SurveyInfo | AdvocacyError = public_survey(connection, key)
+            except (LinkRefused, NotFound) as exc:
+                value = exc
+            if len(self._found) >= self.limit:
+                self._found.clear()
+            hit = (now + self.seconds, value)
+            self._found[key] = hit
+        if isinstance(hit[1], LinkRefused):
+            raise LinkRefused(hit[1].reason, str(hit[1]))
+        if isinstance(hit[1], AdvocacyError):
+            raise NotFound(str(hit[1]))
+        return hit[1]
+
+    def clear(self) -> None:
+        self._found.clear()
+
+
 def answer_public(
     engine: Engine,
     settings: Settings,
@@ -333,13 +378,19 @@ def answer_public(
     language: str | None = None,
     answers: dict[str, Any] | None = None,
     channel: str = "link",
+    surveys: SurveyCache | None = None,
 ) -> AnswerResult:
-    """Record (or change) an anonymous answer through the survey's public link or widget."""
+    """Record (or change) an anonymous answer through the survey's public link or widget
+    (``surveys``: definitions kept a moment, else read for this answer)."""
     del settings  # the public link is not signed: the survey's key is public
     with engine.begin() as connection:
         # One connection for the survey and the answer: a second one a request costs more than
         # the answer's own statements.
-        survey = public_survey(connection, survey_key)
+        survey = (
+            surveys.get(connection, survey_key)
+            if surveys is not None
+            else public_survey(connection, survey_key)
+        )
         if not isinstance(response_id, str) or not _RESPONSE_ID.match(response_id):
             raise AnswerRefused("bad_answer", "response_id: 16–64 letters, digits, - or _")
         chosen_language = language if language in survey.languages else survey.default_language

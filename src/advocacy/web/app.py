@@ -122,6 +122,9 @@ def create_app(
     )
     app.state.templates = templates()
     app.state.cache = TtlCache()
+    from advocacy.services.answers import SurveyCache
+
+    app.state.public_surveys = SurveyCache()
     app.state.run_worker = settings.worker == "in-process" if worker is None else worker
 
     from advocacy.web import api, pages, survey_admin, survey_pages

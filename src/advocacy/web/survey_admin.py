@@ -117,6 +117,7 @@ def add_survey(
         )
     except InvalidInput as exc:
         return _page(request, principal, error=str(exc), status=400)
+    request.app.state.public_surveys.clear()
     return _page(request, principal, message=_("Survey added: ") + survey.name)
 
 
@@ -145,6 +146,7 @@ def change_survey(
         survey = surveys.update_survey(request.app.state.engine, key, now=now_of(request), **values)
     except InvalidInput as exc:
         return _page(request, principal, error=str(exc), status=400)
+    request.app.state.public_surveys.clear()
     return _page(request, principal, message=_("Survey changed: ") + survey.name)
 
 

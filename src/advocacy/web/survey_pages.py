@@ -393,6 +393,7 @@ def _public_answer(state: Any, key: str, body: dict[str, Any], now: dt.datetime)
             language=body.get("language"),
             answers=body.get("answers"),
             channel="widget" if body.get("source") == "widget" else "link",
+            surveys=state.public_surveys,
         )
     except (answers.LinkRefused, NotFound, InvalidInput) as exc:
         return _json_error(exc)
