@@ -6,6 +6,7 @@ import click
 
 from advocacy import __version__
 from advocacy.cli.analysis import analyze, drivers, text
+from advocacy.cli.cases import cases_group, rules_group
 from advocacy.cli.churn import churn
 from advocacy.cli.customers import customers
 from advocacy.cli.database import db
@@ -49,3 +50,5 @@ cli.add_command(users)
 cli.add_command(tokens)
 cli.add_command(surveys_group)
 cli.add_command(worker)
+cli.add_command(cases_group)
+cli.add_command(rules_group)

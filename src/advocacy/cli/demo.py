@@ -93,6 +93,17 @@ def demo(
 
     surveys = build_survey_history(catalogue.engine, today=(today or dt.datetime.now()).date())
     analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
+    from advocacy.services.cases import RulesReport, run_rules
+
+    # The rules as a worker would have run them, day by day over the last 30 days: cases open
+    # when their feedback came, and those nobody worked are past due and escalated.
+    the_day = dt.datetime.combine((today or dt.datetime.now()).date(), dt.time(18, 0))
+    cases = RulesReport()
+    for days in range(30, -1, -1):
+        done = run_rules(catalogue.engine, now=the_day - dt.timedelta(days=days))
+        cases.opened += done.opened
+        cases.joined += done.joined
+        cases.escalated += done.escalated
     ensure_facts(catalogue.engine)
     logins = demo_users(catalogue.engine)
     counts = catalogue.counts()
@@ -106,6 +117,7 @@ def demo(
                 "customers": size,
                 "analysis": None if analysis is None else analysis.as_dict(),
                 "survey_invitations": surveys,
+                "cases": cases.as_dict(),
                 "logins": [
                     {"email": email, "role": role, "password": pw} for email, role, pw in logins
                 ],
@@ -119,6 +131,10 @@ def demo(
     click.echo(
         f"  surveys    {surveys['sent']:>8,} invitations after deliveries, "
         f"{surveys['answered']:,} answered, {surveys['skipped']:,} not sent (asked lately)"
+    )
+    click.echo(
+        f"  cases      {cases.opened:>8,} opened for the last 30 days' detractors, low reviews "
+        f"and urgent tickets ({cases.joined:,} more items joined them)"
     )
     if analysis is not None:
         click.echo(describe_analysis(analysis))
@@ -195,6 +211,8 @@ after `make demo`, run `source .venv/bin/activate` first):
   advocacy churn --cohorts                        churn rate, monthly churn, retention by cohort
   advocacy clv                                    lifetime value per customer, per currency
   advocacy segments                               RFM segments and value tiers
+  advocacy cases list --status active             open cases, most urgent first (SLA, owner)
+  advocacy rules run                              new cases from new feedback, escalations
   advocacy surveys list                           surveys, response rates, time to answer
   advocacy surveys invite {customer:<16}        a personal survey link and its 0–10 links
   advocacy worker                                 survey e-mails and text analysis in the

@@ -1,5 +1,5 @@
-"""The worker: every few seconds, make the invitations triggers owe, send what is due, and
-analyse the items not analysed yet.
+"""The worker: every few seconds, make the invitations triggers owe, send what is due, analyse
+the items not analysed yet, and run the case rules (new cases, escalations).
 
 ``run_once`` does one round and says what it did; ``start`` runs rounds in a thread until
 ``stop``, which lets the message being sent finish and leaves the rest queued for the next
@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from advocacy.config import Settings
 from advocacy.mail.smtp import Mailer, SmtpMailer
 from advocacy.services.analysis import analyse_feedback, analyzer_for
+from advocacy.services.cases import run_rules
 from advocacy.services.invitations import run_triggers
 from advocacy.services.outbox import deliver_due
 from advocacy.text.pipeline import Analyzer
@@ -99,6 +100,11 @@ class Worker:
             except Exception as exc:
                 log.exception("text analysis failed")
                 done["analysis"] = {"error": str(exc)}
+        try:  # after the analysis: urgent tickets are known then
+            done["cases"] = run_rules(self.engine, now=now).as_dict()
+        except Exception as exc:
+            log.exception("the case rules failed")
+            done["cases"] = {"error": str(exc)}
         return done
 
     def run_forever(self, interval: float | None = None) -> None:

@@ -440,3 +440,65 @@ class ContactPreference(Base):
     consent: Mapped[str | None] = mapped_column(String(20))
     consent_at: Mapped[datetime | None] = mapped_column(DateTime())
     updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class Case(Base):
+    """A case: a customer problem someone owns until it is solved.
+
+    ``type`` is ``detractor``, ``negative_review``, ``urgent_ticket``, ``proactive`` or
+    ``manual``; ``rule`` names the rule that opened it. ``status`` moves through ``open``,
+    ``in_progress``, ``waiting`` (on the customer), ``resolved`` and ``closed``. ``due_at``
+    comes from the SLA of its priority; ``escalation_level`` rises each time it is found past
+    due. ``dedupe_key`` keeps a rule from opening the same case twice.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_due_at", "status", "due_at"),
+        Index("ix_cases_customer_id", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    type: Mapped[str] = mapped_column(String(30))
+    rule: Mapped[str | None] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(300))
+    priority: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20))
+    owner: Mapped[str | None] = mapped_column(String(320))
+    team: Mapped[str | None] = mapped_column(String(100))
+    opened_at: Mapped[datetime] = mapped_column(DateTime())
+    due_at: Mapped[datetime] = mapped_column(DateTime())
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime())
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime())
+    value_at_risk: Mapped[float | None] = mapped_column(Money)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CaseItem(Base):
+    """A feedback item a case is about; an item belongs to one case at most."""
+
+    __tablename__ = "case_items"
+
+    feedback_item_id: Mapped[int] = mapped_column(ForeignKey("feedback_items.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CaseEvent(Base):
+    """One entry of a case's timeline: who did what, when."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime())
+    actor: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
