@@ -32,6 +32,7 @@ ROUTES: list[tuple[str, str, Permission]] = [
     ("GET", "/api/v1/customers", Permission.CUSTOMERS_VIEW),
     ("GET", "/api/v1/customers/C1", Permission.CUSTOMERS_VIEW),
     ("GET", "/api/v1/surveys", Permission.FEEDBACK_VIEW),
+    ("GET", "/api/v1/cases", Permission.FEEDBACK_VIEW),
     ("GET", "/api/v1/users", Permission.USERS_MANAGE),
     ("GET", "/api/v1/tokens", Permission.TOKENS_MANAGE),
 ]
