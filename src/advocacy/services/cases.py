@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
+from sqlalchemy import case as when
 
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.store.tables import Case, CaseEvent, CaseItem, Customer, FeedbackItem
@@ -394,6 +395,10 @@ def list_cases(
     if customer_ref:
         query = query.where(c.external_id == customer_ref)
     with engine.connect() as connection:
+        # Most urgent first, in the database: the limit then keeps the most urgent ones.
+        past_due = when((CASES.c.status.in_(OPEN) & (CASES.c.due_at < now), 0), else_=1)
+        rank = when(*((CASES.c.priority == p, -i) for i, p in enumerate(PRIORITIES)), else_=0)
+        query = query.order_by(past_due, rank, CASES.c.due_at, CASES.c.id)
         rows = connection.execute(query.limit(max(1, min(limit, 10_000)))).all()
         items: dict[int, list[int]] = {}
         if rows:
@@ -403,11 +408,7 @@ def list_cases(
                 .order_by(CASE_ITEMS.c.added_at, CASE_ITEMS.c.feedback_item_id)
             ):
                 items.setdefault(case_id, []).append(int(item_id))
-    found = [_document(row, items.get(row.id, []), now) for row in rows]
-    found.sort(
-        key=lambda d: (not d["overdue"], -PRIORITIES.index(d["priority"]), d["due_at"], d["id"])
-    )
-    return found
+    return [_document(row, items.get(row.id, []), now) for row in rows]
 
 
 def _document(row: Any, item_ids: list[int], now: dt.datetime) -> dict[str, Any]:
