@@ -12,7 +12,7 @@ import click
 
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
 from advocacy.config import Settings, load_settings
-from advocacy.errors import InvalidInput, NotFound
+from advocacy.errors import InvalidInput
 from advocacy.services import invitations, surveys
 from advocacy.services.survey_stats import survey_stats
 
@@ -107,19 +107,6 @@ def _given(**values: Any) -> dict[str, Any]:
     return found
 
 
-def _survey_document(survey: surveys.SurveyInfo, settings: Settings) -> dict[str, Any]:
-    base = settings.base_url.rstrip("/")
-    return {
-        **survey.as_dict(),
-        "public_url": f"{base}/p/{survey.key}" if survey.public_enabled else None,
-        "widget_snippet": (
-            f'<script src="{base}/widget.js" data-survey="{survey.key}" async></script>'
-            if survey.public_enabled
-            else None
-        ),
-    }
-
-
 @click.group("surveys")
 def surveys_group() -> None:
     """NPS surveys: definitions, invitations (e-mail, personal and public links, the widget),
@@ -136,7 +123,7 @@ def list_command(ctx: click.Context, as_json: bool) -> None:
     settings = _settings(ctx)
     stats = {row["survey"]: row for row in survey_stats(engine)}
     found = [
-        {**_survey_document(s, settings), "stats": stats.get(s.key)}
+        {**s.document(settings.base_url), "stats": stats.get(s.key)}
         for s in surveys.list_surveys(engine)
     ]
     if as_json:
@@ -169,7 +156,7 @@ def create_command(ctx: click.Context, /, key: str, as_json: bool, **values: Any
     given = _given(**values)
     given.setdefault("name", key)
     survey = surveys.create_survey(catalogue_from(ctx).engine, now=_now(), key=key, **given)
-    document = _survey_document(survey, _settings(ctx))
+    document = survey.document(_settings(ctx).base_url)
     if as_json:
         echo_json(document)
         return
@@ -189,7 +176,7 @@ def set_command(ctx: click.Context, /, key: str, as_json: bool, **values: Any) -
     """Change a survey."""
     survey = surveys.update_survey(catalogue_from(ctx).engine, key, now=_now(), **_given(**values))
     if as_json:
-        echo_json(_survey_document(survey, _settings(ctx)))
+        echo_json(survey.document(_settings(ctx).base_url))
         return
     click.echo(f"Survey {survey.key}: {'active' if survey.active else 'inactive'}.")
 
@@ -204,7 +191,7 @@ def show_command(ctx: click.Context, key: str, as_json: bool) -> None:
     engine = catalogue_from(ctx).engine
     survey = surveys.get_survey(engine, key)
     stats = next(row for row in survey_stats(engine) if row["survey"] == survey.key)
-    document = {**_survey_document(survey, _settings(ctx)), "stats": stats}
+    document = {**survey.document(_settings(ctx).base_url), "stats": stats}
     if as_json:
         echo_json(document)
         return
@@ -366,22 +353,12 @@ def contact_command(
     as_json: bool,
 ) -> None:
     """Record a customer's wish: unsubscribed from surveys, or consent given or withdrawn."""
-    from sqlalchemy import select
-
-    from advocacy.store.tables import Customer
-
     if unsubscribe is None and consent is None:
         raise InvalidInput("say --unsubscribe, --resubscribe or --consent")
     engine = catalogue_from(ctx).engine
-    with engine.connect() as connection:
-        found = connection.scalar(
-            select(Customer.__table__.c.id).where(Customer.__table__.c.external_id == customer_id)
-        )
-    if found is None:
-        raise NotFound(f"no customer {customer_id!r}")
     surveys.set_contact_preference(
         engine,
-        int(found),
+        surveys.customer_key(engine, customer_id),
         now=_now(),
         unsubscribed=unsubscribe,
         consent=consent,

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Table, bindparam, null, select, update
+from sqlalchemy import Connection, Engine, Table, null, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,9 +32,8 @@ from advocacy.errors import AdvocacyError, InvalidInput, NotFound
 from advocacy.services.facts import count_items, count_new_item, new_item_key
 from advocacy.services.surveys import (
     INVITATIONS,
-    SURVEYS,
     SurveyInfo,
-    get_survey,
+    read_survey,
     set_contact_preference,
     signing_key,
 )
@@ -46,7 +45,6 @@ MAX_ANSWER = 2_000
 _ITEMS = cast(Table, FeedbackItem.__table__)
 _RESPONSE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # Built once: building a statement costs more than SQLite takes to run it.
-_SURVEY_BY_KEY = select(SURVEYS).where(SURVEYS.c.key == bindparam("key"))
 # Control characters other than tab and line breaks (PostgreSQL refuses NUL in text).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ANALYSIS_CLEARED = {
@@ -199,7 +197,7 @@ def open_link(engine: Engine, settings: Settings, token: str, *, now: dt.datetim
     c, o = Customer.__table__.c, Order.__table__.c
     with engine.begin() as connection:
         row = _invitation(connection, key, token)
-        survey = get_survey(engine, int(row.survey_id))
+        survey = read_survey(connection, int(row.survey_id))
         _usable(row, survey, now)
         if row.opened_at is None:
             connection.execute(
@@ -260,7 +258,7 @@ def answer_link(
                 .values(attempts=INVITATIONS.c.attempts)
             )
         row = _invitation(connection, key, token)
-        survey = get_survey(engine, int(row.survey_id))
+        survey = read_survey(connection, int(row.survey_id))
         _usable(row, survey, now)
         if score is None and row.feedback_item_id is None:
             raise AnswerRefused("bad_score", "score: choose a score from 0 to 10 first")
@@ -314,10 +312,7 @@ def answer_link(
 def public_survey(connection: Connection, key: str) -> SurveyInfo:
     """The survey named ``key`` if it takes anonymous answers (:class:`LinkRefused` if it is
     closed, :class:`NotFound` if there is none), read on the caller's connection."""
-    row = connection.execute(_SURVEY_BY_KEY, {"key": str(key).strip().lower()}).first()
-    if row is None:
-        raise NotFound(f"no survey {key!r} (advocacy surveys list)")
-    survey = SurveyInfo.of(row)
+    survey = read_survey(connection, key)
     if not survey.active or not survey.public_enabled:
         raise LinkRefused("closed", "this survey is not open to the public")
     return survey

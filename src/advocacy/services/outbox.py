@@ -31,9 +31,10 @@ from advocacy.mail.survey_mail import survey_message
 from advocacy.services.invitations import links_for
 from advocacy.services.surveys import (
     INVITATIONS,
+    SurveyInfo,
     contact_facts,
-    get_survey,
     policy_of,
+    read_survey,
     signing_key,
 )
 from advocacy.store.tables import Customer, Order
@@ -220,8 +221,9 @@ def _message_of(
     now: dt.datetime,
     *,
     reminder: bool,
-) -> tuple[Any, str | None]:
-    """The e-mail of an invitation, or ``None`` with the reason it must not be sent."""
+) -> tuple[Any, str | None, SurveyInfo]:
+    """The e-mail of an invitation (or ``None`` with the reason it must not be sent), and its
+    survey."""
     i, c, o = INVITATIONS.c, Customer.__table__.c, Order.__table__.c
     with engine.connect() as connection:
         row = connection.execute(
@@ -233,22 +235,22 @@ def _message_of(
             )
             .where(i.id == invitation_id)
         ).one()
-        survey = get_survey(engine, int(row.survey_id))
+        survey = read_survey(connection, int(row.survey_id))
         if row.customer_id is not None:
             facts = contact_facts(connection, [row.customer_id])[row.customer_id]
             reason = rules.refusal(
                 facts, policy_of(survey, settings), now, needs_email=True, check_frequency=False
             )
             if reason:
-                return None, reason
+                return None, reason, survey
     if not survey.active:
-        return None, "the survey was switched off"
+        return None, "the survey was switched off", survey
     if now >= row.expires_at:
-        return None, "expired before it was sent"
+        return None, "expired before it was sent", survey
     if reminder and row.answered_at is not None:
-        return None, "answered"
+        return None, "answered", survey
     if not row.email:
-        return None, "no e-mail address"
+        return None, "no e-mail address", survey
     links = links_for(settings.base_url, tokens.sign(key, row.id, row.nonce))
     try:
         message = survey_message(
@@ -265,8 +267,8 @@ def _message_of(
             now=now,
         )
     except InvalidInput as exc:
-        return None, str(exc)
-    return message, None
+        return None, str(exc), survey
+    return message, None, survey
 
 
 def _send_invitation(
@@ -278,7 +280,7 @@ def _send_invitation(
     now: dt.datetime,
     report: DeliveryReport,
 ) -> None:
-    message, reason = _message_of(engine, settings, key, invitation_id, now, reminder=False)
+    message, reason, survey = _message_of(engine, settings, key, invitation_id, now, reminder=False)
     if message is None:
         report.skipped += 1
         _mark(engine, invitation_id, status="skipped", error=reason, lease_until=None)
@@ -292,8 +294,7 @@ def _send_invitation(
     except MailTemporaryError as exc:
         _retry(engine, invitation_id, now, str(exc), report)
         raise
-    survey_id = _survey_of(engine, invitation_id)
-    reminder_days = get_survey(engine, survey_id).reminder_days
+    reminder_days = survey.reminder_days
     report.sent += 1
     _mark(
         engine,
@@ -304,14 +305,6 @@ def _send_invitation(
         lease_until=None,
         reminder_due_at=now + dt.timedelta(days=reminder_days) if reminder_days else None,
     )
-
-
-def _survey_of(engine: Engine, invitation_id: int) -> int:
-    with engine.connect() as connection:
-        found = connection.scalar(
-            select(INVITATIONS.c.survey_id).where(INVITATIONS.c.id == invitation_id)
-        )
-    return int(found or 0)
 
 
 def _retry(
@@ -347,7 +340,7 @@ def _send_reminder(
     now: dt.datetime,
     report: DeliveryReport,
 ) -> None:
-    message, reason = _message_of(engine, settings, key, invitation_id, now, reminder=True)
+    message, reason, _survey = _message_of(engine, settings, key, invitation_id, now, reminder=True)
     if message is None:
         log.info("no reminder for invitation %s: %s", invitation_id, reason)
         return

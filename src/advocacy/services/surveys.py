@@ -71,6 +71,21 @@ class SurveyInfo:
         found["languages"] = list(self.languages)
         return found
 
+    def document(self, base_url: str) -> dict[str, Any]:
+        """:meth:`as_dict` with the survey's public link and widget snippet on ``base_url``
+        (``None`` when it takes no anonymous answers)."""
+        base = base_url.rstrip("/")
+        public = self.public_enabled
+        return {
+            **self.as_dict(),
+            "public_url": f"{base}/p/{self.key}" if public else None,
+            "widget_snippet": (
+                f'<script src="{base}/widget.js" data-survey="{self.key}" async></script>'
+                if public
+                else None
+            ),
+        }
+
     @classmethod
     def of(cls, row: Any) -> SurveyInfo:
         return cls(
@@ -278,10 +293,11 @@ def update_survey(engine: Engine, key: str, *, now: dt.datetime, **values: Any) 
 def get_survey(engine: Engine, key: str | int) -> SurveyInfo:
     """The survey named ``key`` (or with that id)."""
     with engine.connect() as connection:
-        return _survey(connection, key)
+        return read_survey(connection, key)
 
 
-def _survey(connection: Connection, key: str | int) -> SurveyInfo:
+def read_survey(connection: Connection, key: str | int) -> SurveyInfo:
+    """The survey named ``key`` (or with that id), read on the caller's connection."""
     s = SURVEYS.c
     where = s.id == key if isinstance(key, int) else s.key == str(key).strip().lower()
     row = connection.execute(select(SURVEYS).where(where)).first()
@@ -370,6 +386,17 @@ def policy_of(survey: SurveyInfo, settings: Settings) -> rules.ContactPolicy:
 
 
 # --- contact preferences --------------------------------------------------------------------
+
+
+def customer_key(engine: Engine, customer_ref: str) -> int:
+    """The catalogue's key of the customer whose id (in the company's systems) is
+    ``customer_ref``."""
+    c = Customer.__table__.c
+    with engine.connect() as connection:
+        found = connection.scalar(select(c.id).where(c.external_id == customer_ref))
+    if found is None:
+        raise NotFound(f"no customer {customer_ref!r}")
+    return int(found)
 
 
 def set_contact_preference(

@@ -31,18 +31,8 @@ SHOWN_INVITATIONS = 50
 def _documents(request: Request) -> list[dict[str, Any]]:
     engine, settings = request.app.state.engine, request.app.state.settings
     stats = {row["survey"]: row for row in survey_stats(engine)}
-    base = settings.base_url.rstrip("/")
     return [
-        {
-            **survey.as_dict(),
-            "stats": stats[survey.key],
-            "public_url": f"{base}/p/{survey.key}" if survey.public_enabled else None,
-            "widget_snippet": (
-                f'<script src="{base}/widget.js" data-survey="{survey.key}" async></script>'
-                if survey.public_enabled
-                else None
-            ),
-        }
+        {**survey.document(settings.base_url), "stats": stats[survey.key]}
         for survey in surveys.list_surveys(engine)
     ]
 

@@ -70,20 +70,27 @@ def _message(
     texts: dict[str, Any] | None = None,
     unsubscribe_action: str | None = None,
 ) -> Response:
-    response = page_response(
-        request,
-        "survey_message.html",
-        {
-            "language": language,
-            "t": wording(texts or {}, language),
-            "heading": heading,
-            "detail": detail,
-            "unsubscribe_action": unsubscribe_action,
-        },
-        status=status,
-    )
+    context = {
+        "t": wording(texts or {}, language),
+        "heading": heading,
+        "detail": detail,
+        "unsubscribe_action": unsubscribe_action,
+    }
+    return _customer_page(request, "survey_message.html", language, context, status)
+
+
+def _customer_page(
+    request: Request, template: str, language: str, context: dict[str, Any], status: int
+) -> Response:
+    """A page customers see, in their language (the staff's locale does not apply)."""
+    response = page_response(request, template, {"language": language, **context}, status=status)
     response.headers["Content-Language"] = language
     return response
+
+
+def _thanks(request: Request, survey: SurveyInfo, language: str) -> Response:
+    t = wording(survey.texts, language)
+    return _message(request, language, t["thanks"], t["thanks_detail"], texts=survey.texts)
 
 
 def _refused(request: Request, exc: answers.LinkRefused) -> Response:
@@ -125,25 +132,48 @@ def _answer_page(
     until: str | None = None,
     status: int = 200,
 ) -> Response:
-    response = page_response(
+    context = {
+        "t": wording(survey.texts, language),
+        "action": action,
+        "score": score,
+        "comment": comment,
+        "questions": _questions(survey, language, given),
+        "response_id": response_id,
+        "recorded": recorded,
+        "error": error,
+        "until": until,
+    }
+    return _customer_page(request, "survey_answer.html", language, context, status)
+
+
+def _personal_page(
+    request: Request,
+    token: str,
+    opened: answers.Opened,
+    *,
+    comment: str | None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The answer page of a personal link: the answer given so far, or the error of the one
+    just refused (then without the "change until" line)."""
+    t = wording(opened.survey.texts, opened.language)
+    until = format_date(opened.expires_at.date(), format="long", locale=opened.language)
+    return _answer_page(
         request,
-        "survey_answer.html",
-        {
-            "language": language,
-            "t": wording(survey.texts, language),
-            "action": action,
-            "score": score,
-            "comment": comment,
-            "questions": _questions(survey, language, given),
-            "response_id": response_id,
-            "recorded": recorded,
-            "error": error,
-            "until": until,
-        },
+        survey=opened.survey,
+        language=opened.language,
+        action=f"/s/{token}",
+        score=opened.score,
+        comment=comment,
+        given=opened.answers,
+        recorded=error is None
+        and request.query_params.get("recorded") == "1"
+        and opened.score is not None,
+        error=error,
+        until=None if error else t["change_until"].replace("{date}", until),
         status=status,
     )
-    response.headers["Content-Language"] = language
-    return response
 
 
 async def _form(request: Request) -> tuple[Any, str | None, dict[str, Any]]:
@@ -164,19 +194,7 @@ def personal_page(request: Request, token: str, _anyone: Anyone) -> Response:
         opened = answers.open_link(engine, settings, token, now=now_of(request))
     except answers.LinkRefused as exc:
         return _refused(request, exc)
-    t = wording(opened.survey.texts, opened.language)
-    until = format_date(opened.expires_at.date(), format="long", locale=opened.language)
-    return _answer_page(
-        request,
-        survey=opened.survey,
-        language=opened.language,
-        action=f"/s/{token}",
-        score=opened.score,
-        comment=opened.comment,
-        given=opened.answers,
-        recorded=request.query_params.get("recorded") == "1" and opened.score is not None,
-        until=t["change_until"].replace("{date}", until),
-    )
+    return _personal_page(request, token, opened, comment=opened.comment)
 
 
 @router.post("/s/{token}")
@@ -193,20 +211,9 @@ async def personal_answer(request: Request, token: str, _anyone: Anyone) -> Resp
     except answers.AnswerRefused as exc:
         opened = answers.open_link(engine, settings, token, now=now)
         t = wording(opened.survey.texts, opened.language)
-        return _answer_page(
-            request,
-            survey=opened.survey,
-            language=opened.language,
-            action=f"/s/{token}",
-            score=opened.score,
-            comment=comment,
-            given=opened.answers,
-            error=t["bad_score"] if exc.reason == "bad_score" else str(exc),
-            status=400,
-        )
-    survey = get_survey(engine, result.survey)
-    t = wording(survey.texts, result.language)
-    return _message(request, result.language, t["thanks"], t["thanks_detail"], texts=survey.texts)
+        error = t["bad_score"] if exc.reason == "bad_score" else str(exc)
+        return _personal_page(request, token, opened, comment=comment, error=error, status=400)
+    return _thanks(request, get_survey(engine, result.survey), result.language)
 
 
 @router.post("/s/{token}/answers")
@@ -262,10 +269,8 @@ def unsubscribe(request: Request, token: str, _anyone: Anyone) -> Response:
 
 
 def _public_survey(request: Request, key: str) -> SurveyInfo:
-    survey = get_survey(request.app.state.engine, key)
-    if not survey.active or not survey.public_enabled:
-        raise answers.LinkRefused("closed", "this survey is not open to the public")
-    return survey
+    with request.app.state.engine.connect() as connection:
+        return answers.public_survey(connection, key)
 
 
 @router.get("/p/{key}")
@@ -324,8 +329,7 @@ async def public_answer(request: Request, key: str, _anyone: Anyone) -> Response
             error=t["bad_score"] if exc.reason == "bad_score" else str(exc),
             status=400,
         )
-    t = wording(survey.texts, result.language)
-    return _message(request, result.language, t["thanks"], t["thanks_detail"], texts=survey.texts)
+    return _thanks(request, survey, result.language)
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
@@ -510,15 +514,7 @@ def one_click(request: Request, token: str, score: str, _anyone: Anyone) -> Resp
         except answers.LinkRefused as exc:
             return _refused(request, exc)
         t = wording(opened.survey.texts, opened.language)
-        return _answer_page(
-            request,
-            survey=opened.survey,
-            language=opened.language,
-            action=f"/s/{token}",
-            score=opened.score,
-            comment=opened.comment,
-            given=opened.answers,
-            error=t["bad_score"],
-            status=400,
+        return _personal_page(
+            request, token, opened, comment=opened.comment, error=t["bad_score"], status=400
         )
     return RedirectResponse(f"/s/{token}?recorded=1", status_code=303)
