@@ -479,6 +479,8 @@ class Case(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime())
+    language: Mapped[str | None] = mapped_column(String(35))
+    resurvey_invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id"))
 
 
 class CaseItem(Base):
@@ -502,3 +504,119 @@ class CaseEvent(Base):
     actor: Mapped[str] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(30))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+
+
+class CaseRule(Base):
+    """A rule's settings: on or off, and its parameters (each rule documents its own; a rule
+    without a row runs with its defaults)."""
+
+    __tablename__ = "case_rules"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+    updated_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class AssignmentRule(Base):
+    """Who gets a new case: the first rule (by ``position``) whose conditions all match gives
+    the case its team and an owner, taken in turn from ``owners`` (round robin; ``turn`` is the
+    next one). ``conditions`` maps ``type``, ``rule``, ``language``, ``priority``, ``tier`` to a
+    list of accepted values."""
+
+    __tablename__ = "assignment_rules"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    conditions: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    team: Mapped[str | None] = mapped_column(String(100))
+    owners: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    turn: Mapped[int] = mapped_column(Integer, default=0)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class ReplyTemplate(Base):
+    """A reply's wording in one language; ``{customer_name}``, ``{company}`` and ``{agent}``
+    are filled in when a reply is written from it."""
+
+    __tablename__ = "reply_templates"
+    __table_args__ = (UniqueConstraint("key", "language", name="uq_reply_templates_key_language"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60))
+    language: Mapped[str] = mapped_column(String(35))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CaseReply(Base):
+    """A reply to the customer written from a case.
+
+    ``channel`` is ``email`` (sent to ``to_address``) or ``platform`` (a public review's
+    reply, exported to be posted by hand). ``status``: ``queued``, ``sending`` (held until
+    ``lease_until``), ``sent``, ``failed`` (``error`` says why), ``to_post``, ``posted``.
+    """
+
+    __tablename__ = "case_replies"
+    __table_args__ = (Index("ix_case_replies_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    feedback_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_items.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(35))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    to_address: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime())
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    created_by: Mapped[str] = mapped_column(String(320))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+class Webhook(Base):
+    """An address told of case events, each request signed with ``secret`` (HMAC-SHA256);
+    ``events`` lists the event kinds wanted (empty: all)."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200))
+    events: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    active: Mapped[bool] = mapped_column(Boolean)
+    description: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    created_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class Notification(Base):
+    """One case event to tell one target: ``webhook:ID`` or ``mail:ADDRESS``. The outbox of
+    notifications: ``status`` ``queued`` → ``sending`` → ``sent`` or ``failed``, retried with
+    backoff from ``next_attempt_at``; a target is told of an event once."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("event_id", "target", name="uq_notifications_event_target"),
+        Index("ix_notifications_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_events.id"))
+    target: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime())
+    error: Mapped[str | None] = mapped_column(String(500))
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime())
