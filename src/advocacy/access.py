@@ -12,6 +12,7 @@ feedback.view      yes    yes   yes       yes
 customers.view     yes    yes   yes       yes
 feedback.work      yes    yes   yes
 surveys.manage     yes    yes
+cases.manage       yes    yes
 data.export        yes    yes             yes
 users.manage       yes
 tokens.manage      yes
@@ -19,7 +20,8 @@ tokens.manage      yes
 
 The dashboard's aggregates (and each chart's data as CSV) are for everyone; lists of feedback
 and customers, which hold what customers wrote and who they are, are not for viewers; raw
-exports are for analysts and leads; surveys — what customers are asked, and whom — are run by
+exports are for analysts and leads; surveys — what customers are asked, and whom — and the
+rules of casework (which rules open cases, who gets them, reply templates, webhooks) are run by
 leads; people and tokens are the admin's.
 """
 
@@ -44,6 +46,7 @@ class Permission(StrEnum):
     CUSTOMERS_VIEW = "customers.view"
     FEEDBACK_WORK = "feedback.work"
     SURVEYS_MANAGE = "surveys.manage"
+    CASES_MANAGE = "cases.manage"
     DATA_EXPORT = "data.export"
     USERS_MANAGE = "users.manage"
     TOKENS_MANAGE = "tokens.manage"
@@ -58,6 +61,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.CUSTOMERS_VIEW,
             Permission.FEEDBACK_WORK,
             Permission.SURVEYS_MANAGE,
+            Permission.CASES_MANAGE,
             Permission.DATA_EXPORT,
         }
     ),
