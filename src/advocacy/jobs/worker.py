@@ -1,5 +1,6 @@
 """The worker: every few seconds, make the invitations triggers owe, send what is due, analyse
-the items not analysed yet, and run the case rules (new cases, escalations).
+the items not analysed yet, run the case rules (new cases, escalations) and re-survey the
+customers of cases resolved long enough ago.
 
 ``run_once`` does one round and says what it did; ``start`` runs rounds in a thread until
 ``stop``, which lets the message being sent finish and leaves the rest queued for the next
@@ -23,6 +24,7 @@ from advocacy.services.analysis import analyse_feedback, analyzer_for
 from advocacy.services.cases import run_rules
 from advocacy.services.invitations import run_triggers
 from advocacy.services.outbox import deliver_due
+from advocacy.services.resurveys import resurvey_resolved
 from advocacy.text.pipeline import Analyzer
 
 log = logging.getLogger("advocacy.worker")
@@ -105,6 +107,11 @@ class Worker:
         except Exception as exc:
             log.exception("the case rules failed")
             done["cases"] = {"error": str(exc)}
+        try:
+            done["resurveys"] = resurvey_resolved(self.engine, self.settings, now=now)
+        except Exception as exc:
+            log.exception("re-surveying resolved cases failed")
+            done["resurveys"] = {"error": str(exc)}
         return done
 
     def run_forever(self, interval: float | None = None) -> None:
