@@ -16,7 +16,8 @@ idempotent.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -42,6 +43,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "closed": frozenset({"in_progress"}),
 }
 MAX_ESCALATION = 3
+log = logging.getLogger(__name__)
 #: How far back the rules look for items without a case on their first run over a catalogue.
 RULES_WINDOW = dt.timedelta(days=30)
 
@@ -64,14 +66,24 @@ class SlaPolicy:
 
 @dataclass
 class RulesReport:
-    """What a run of the rules did."""
+    """What a run of the rules did: cases opened (``proactive`` of them by proactive rules),
+    findings that joined a customer's open case, cases escalated, and the plugin rules that
+    failed (with why)."""
 
     opened: int = 0
     joined: int = 0
     escalated: int = 0
+    proactive: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int]:
-        return {"opened": self.opened, "joined": self.joined, "escalated": self.escalated}
+    def as_dict(self) -> dict[str, Any]:
+        done: dict[str, Any] = {"opened": self.opened, "joined": self.joined,
+                                "escalated": self.escalated}  # fmt: skip
+        if self.proactive:
+            done["proactive"] = self.proactive
+        if self.errors:
+            done["errors"] = dict(self.errors)
+        return done
 
 
 def _check(value: str, allowed: Sequence[str], what: str) -> str:
@@ -147,10 +159,42 @@ def open_case(
         )
 
 
+def _language_of(connection: Connection, item_ids: Sequence[int],
+                 customer_id: int | None) -> str | None:  # fmt: skip
+    """A case's language: its first item's (as detected, else as given), else the customer's."""
+    f = FeedbackItem.__table__.c
+    if item_ids:
+        found = connection.execute(
+            select(func.coalesce(f.detected_language, f.language)).where(f.id.in_(list(item_ids)))
+            .order_by(f.occurred_at, f.id).limit(1)
+        ).scalar()  # fmt: skip
+        if found and found != "unknown":
+            return str(found).split("-")[0].split("_")[0].lower()[:35]
+    if customer_id is not None:
+        locale = connection.execute(
+            select(Customer.__table__.c.locale).where(Customer.__table__.c.id == customer_id)
+        ).scalar()
+        if locale:
+            return str(locale).split("-")[0].split("_")[0].lower()[:35]
+    return None
+
+
 def _new_case(connection: Connection, *, now: dt.datetime, title: str, customer_id: int | None,
               type: str, priority: str, item_ids: Sequence[int], actor: str,
               rule: str | None, owner: str | None, team: str | None,
-              policy: SlaPolicy) -> int:  # fmt: skip
+              policy: SlaPolicy, dedupe_key: str | None = None,
+              details: dict[str, Any] | None = None, value_at_risk: float | None = None,
+              currency: str | None = None,
+              tier: Callable[[], str | None] = lambda: None) -> int:  # fmt: skip
+    from advocacy.services.case_rules import choose_assignee
+
+    language = _language_of(connection, item_ids, customer_id)
+    assigned_by = None
+    if owner is None and team is None:
+        owner, team, assigned_by = choose_assignee(
+            connection,
+            {"type": type, "rule": rule, "language": language, "priority": priority, "tier": tier},
+        )
     case_id = int(
         connection.execute(
             insert(CASES).values(
@@ -165,7 +209,11 @@ def _new_case(connection: Connection, *, now: dt.datetime, title: str, customer_
                 opened_at=now,
                 due_at=policy.due(priority, now),
                 escalation_level=0,
-                details={},
+                details=details or {},
+                dedupe_key=dedupe_key,
+                value_at_risk=value_at_risk,
+                currency=currency,
+                language=language,
                 updated_at=now,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
@@ -176,14 +224,10 @@ def _new_case(connection: Connection, *, now: dt.datetime, title: str, customer_
             insert(CASE_ITEMS).values(feedback_item_id=item, case_id=case_id, added_at=now)
         )
         _event(connection, case_id, now, actor, "item_added", item_id=item)
+    if assigned_by is not None:
+        _event(connection, case_id, now, "assignment", "assigned", owner=owner, team=team,
+               by_rule=assigned_by)  # fmt: skip
     return case_id
-
-
-_RULES = {
-    "nps": ("detractor", "detractor answer"),
-    "review": ("negative_review", "review at or below 2 of 5"),
-    "ticket": ("urgent_ticket", "urgent ticket"),
-}
 
 
 def run_rules(
@@ -193,80 +237,154 @@ def run_rules(
     policy: SlaPolicy | None = None,
     since: dt.datetime | None = None,
 ) -> RulesReport:
-    """Open (or join) a case for every item the rules pick that has none, from ``since``
-    (default: the last 30 days), and escalate what is past due. Running it again changes
-    nothing new."""
+    """Run every enabled rule (:mod:`advocacy.services.case_rules`) over the items of the last
+    30 days (or from ``since``): open a case for each finding, or add its items to the
+    customer's open case; then escalate what is past due. Running it again changes nothing
+    new."""
+    from advocacy.services import case_rules
+
     policy = policy or SlaPolicy()
     report = RulesReport()
-    f, c = FeedbackItem.__table__.c, Customer.__table__.c
-    picked = (
-        ((f.kind == "nps") & (f.rating <= 6))
-        | ((f.kind == "review") & (f.rating_normalized <= 0.4))
-        | ((f.kind == "ticket") & (f.urgent.is_(True)))
-    )
-    without_case = (
-        ~select(CASE_ITEMS.c.feedback_item_id).where(CASE_ITEMS.c.feedback_item_id == f.id).exists()
-    )
-    with engine.begin() as connection:
-        items = connection.execute(
-            select(f.id, f.kind, f.rating, f.rating_scale, f.customer_id, f.platform, c.name)
-            .select_from(
-                FeedbackItem.__table__.outerjoin(Customer.__table__, c.id == f.customer_id)
-            )
-            .where(
-                picked,
-                without_case,
-                f.occurred_at >= (since or now - RULES_WINDOW),
-                f.occurred_at <= now,
-            )
-            .order_by(f.occurred_at, f.id)
-        ).all()
-        for item in items:
-            case_type, rule = _RULES[item.kind]
-            priority = priority_of(item.kind, item.rating, item.rating_scale)
-            existing = None
-            if item.customer_id is not None:
-                existing = connection.execute(
-                    select(CASES.c.id, CASES.c.priority)
-                    .where(CASES.c.customer_id == item.customer_id, CASES.c.status.in_(OPEN))
-                    .order_by(CASES.c.opened_at)
-                    .limit(1)
-                ).first()
-            if existing is not None:
-                connection.execute(
-                    insert(CASE_ITEMS).values(
-                        feedback_item_id=item.id, case_id=existing.id, added_at=now
-                    )
-                )
-                _event(connection, existing.id, now, "rules", "item_added", item_id=item.id,
-                       rule=rule)  # fmt: skip
-                if PRIORITIES.index(priority) > PRIORITIES.index(existing.priority):
-                    connection.execute(
-                        update(CASES)
-                        .where(CASES.c.id == existing.id)
-                        .values(priority=priority, updated_at=now)
-                    )
-                    _event(connection, existing.id, now, "rules", "priority", priority=priority)
-                report.joined += 1
-                continue
-            who = item.name or (f"a {item.platform} reviewer" if item.platform else "a customer")
-            _new_case(
-                connection,
-                now=now,
-                title=f"{rule.capitalize()}: {who}",
-                customer_id=item.customer_id,
-                type=case_type,
-                priority=priority,
-                item_ids=[item.id],
-                actor="rules",
-                rule=rule,
-                owner=None,
-                team=None,
-                policy=policy,
-            )
-            report.opened += 1
+    book = case_rules.CustomerValueBook(engine, now)
+    with engine.connect() as connection:
+        rules = case_rules.effective(connection)
+    shipped = {rule.name for rule in case_rules.SHIPPED}
+    for rule, enabled, params in rules:
+        if not enabled:
+            continue
+        try:
+            with engine.begin() as connection:
+                context = case_rules.RuleContext(
+                    connection=connection, now=now, params=params,
+                    since=since or now - RULES_WINDOW,
+                )  # fmt: skip
+                for finding in list(rule.find(context)):
+                    _follow_up(connection, rule, finding, now=now, policy=policy, book=book,
+                               report=report)  # fmt: skip
+        except Exception as exc:
+            if rule.name in shipped:
+                raise
+            log.exception("the rule %s failed", rule.name)  # a plugin's fault stops only it
+            report.errors[rule.name] = str(exc)[:500]
     report.escalated = escalate_overdue(engine, now=now)
     return report
+
+
+def _follow_up(connection: Connection, rule: Any, finding: Any, *, now: dt.datetime,
+               policy: SlaPolicy, book: Any, report: RulesReport) -> None:  # fmt: skip
+    """Open (or join) the case of one finding, unless it has one already."""
+    if (
+        finding.key is not None
+        and connection.execute(select(CASES.c.id).where(CASES.c.dedupe_key == finding.key)).first()
+    ):
+        return
+    items = list(finding.item_ids)
+    if items:
+        taken = set(
+            connection.scalars(
+                select(CASE_ITEMS.c.feedback_item_id).where(
+                    CASE_ITEMS.c.feedback_item_id.in_(items)
+                )
+            )
+        )
+        items = [item for item in items if item not in taken]
+        if not items:
+            return
+    priority = _check(finding.priority, PRIORITIES, "priority")
+    if finding.join_open_case and finding.customer_id is not None:
+        existing = connection.execute(
+            select(CASES.c.id, CASES.c.priority)
+            .where(CASES.c.customer_id == finding.customer_id, CASES.c.status.in_(OPEN))
+            .order_by(CASES.c.opened_at, CASES.c.id)
+            .limit(1)
+        ).first()
+        if existing is not None:
+            for item in items:
+                connection.execute(
+                    insert(CASE_ITEMS).values(
+                        feedback_item_id=item, case_id=existing.id, added_at=now
+                    )
+                )
+                _event(connection, existing.id, now, "rules", "item_added", item_id=item,
+                       rule=rule.name)  # fmt: skip
+            if PRIORITIES.index(priority) > PRIORITIES.index(existing.priority):
+                connection.execute(
+                    update(CASES)
+                    .where(CASES.c.id == existing.id)
+                    .values(priority=priority, updated_at=now)
+                )
+                _event(connection, existing.id, now, "rules", "priority", priority=priority)
+            report.joined += 1
+            return
+    details = dict(finding.details)
+    value: dict[str, Any] = {}
+    if rule.kind == "proactive":
+        value = _value_of(finding, book)
+        details.update(value)
+        if value.get("tier") == "top" and PRIORITIES.index(priority) < PRIORITIES.index("high"):
+            priority = "high"  # the most valuable customers are not kept waiting
+    customer = finding.customer_id
+
+    def tier() -> str | None:
+        if "tier" in value:
+            return str(value["tier"])
+        row = book.of(customer) if customer is not None else None
+        return None if row is None else str(row.get("tier"))
+
+    with connection.begin_nested():  # a concurrent run that got there first wins, cleanly
+        _new_case(
+            connection,
+            now=now,
+            title=finding.title,
+            customer_id=customer,
+            type=rule.case_type,
+            priority=priority,
+            item_ids=items,
+            actor="rules",
+            rule=rule.name,
+            owner=None,
+            team=None,
+            policy=policy,
+            dedupe_key=finding.key,
+            details=details,
+            value_at_risk=value.get("value_at_risk"),
+            currency=value.get("currency"),
+            tier=tier,
+        )
+    report.opened += 1
+    if rule.kind == "proactive":
+        report.proactive += 1
+
+
+def _value_of(finding: Any, book: Any) -> dict[str, Any]:
+    """The value at risk of a proactive finding (see :mod:`advocacy.services.case_rules`)."""
+    from advocacy.services.case_rules import value_at_risk
+
+    details = finding.details
+    if finding.customer_id is not None:
+        return value_at_risk(
+            book.of(finding.customer_id),
+            order_value=details.get("order_value"),
+            order_currency=details.get("order_currency"),
+        )
+    detractors = details.get("detractor_customer_ids") or []
+    if not detractors:
+        return {}
+    totals: dict[str, float] = {}
+    for customer_id in detractors:
+        row = value_at_risk(book.of(customer_id))
+        if row.get("currency"):
+            totals[row["currency"]] = totals.get(row["currency"], 0.0) + row["expected_clv_lost"]
+    if not totals:
+        return {}
+    currency = max(totals, key=lambda code: (totals[code], code))
+    return {
+        "currency": currency,
+        "value_at_risk": round(totals[currency], 2),
+        "value_by_currency": {code: round(total, 2) for code, total in sorted(totals.items())},
+        "explanation": f"expected CLV lost if the {len(detractors)} detractors of the period "
+        f"churn, in {currency}",
+    }
 
 
 def escalate_overdue(engine: Engine, *, now: dt.datetime) -> int:
