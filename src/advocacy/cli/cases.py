@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.services import case_rules
 from advocacy.services import cases as casework
 
 
@@ -145,13 +146,180 @@ def rules_group() -> None:
 @json_option
 @click.pass_context
 def run_command(ctx: click.Context, since: dt.datetime | None, as_json: bool) -> None:
-    """Open a case for every detractor answer, review at or below 2 of 5 and urgent ticket that
-    has none (joining the customer's open case), and escalate cases past due. Idempotent."""
+    """Run every enabled rule: a case for every detractor answer, review at or below 2 of 5,
+    urgent ticket (joining the customer's open case), late delivery, repeated contacts,
+    sentiment turning negative and significant NPS drop; escalate cases past due. Idempotent."""
     report = casework.run_rules(catalogue_from(ctx).engine, now=_now(), since=since)
     if as_json:
         echo_json(report.as_dict())
         return
     click.echo(
-        f"Opened {report.opened} cases, added {report.joined} items to open ones, "
-        f"escalated {report.escalated}."
+        f"Opened {report.opened} cases ({report.proactive} proactive), added items to open "
+        f"ones {report.joined} times, escalated {report.escalated}."
     )
+    for name, error in report.errors.items():
+        click.echo(f"The rule {name} failed: {error}", err=True)
+
+
+@rules_group.command("list")
+@db_option
+@json_option
+@click.pass_context
+def rules_list_command(ctx: click.Context, as_json: bool) -> None:
+    """Every rule: on or off, and its parameters."""
+    found = case_rules.rules_overview(catalogue_from(ctx).engine)
+    if as_json:
+        echo_json(found)
+        return
+    for rule in found:
+        state = "on " if rule["enabled"] else "off"
+        params = ", ".join(f"{k}={v}" for k, v in rule["params"].items())
+        click.echo(f"{state} {rule['name']:<28} {rule['kind']:<9} {params}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="--param")
+        params[name.strip()] = value.strip()
+    return params
+
+
+@rules_group.command("set")
+@click.argument("name")
+@click.option("--on/--off", "enabled", default=None, help="Turn the rule on or off.")
+@click.option("--param", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="A parameter (repeatable), e.g. --param grace_days=1.")  # fmt: skip
+@click.option("--by", "actor", default="command line", help="Who (an e-mail).")
+@db_option
+@json_option
+@click.pass_context
+def rules_set_command(
+    ctx: click.Context, name: str, enabled: bool | None, pairs: tuple[str, ...], actor: str,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Turn a rule on or off, change its parameters."""
+    found = case_rules.set_rule(
+        catalogue_from(ctx).engine, name, now=_now(), actor=actor, enabled=enabled,
+        params=_parse_params(pairs),
+    )  # fmt: skip
+    if as_json:
+        echo_json(found)
+        return
+    params = ", ".join(f"{k}={v}" for k, v in found["params"].items())
+    click.echo(f"{name}: {'on' if found['enabled'] else 'off'}; {params}")
+
+
+@rules_group.command("assignments")
+@db_option
+@json_option
+@click.pass_context
+def assignments_command(ctx: click.Context, as_json: bool) -> None:
+    """The assignment rules, in the order they are tried."""
+    found = case_rules.list_assignment_rules(catalogue_from(ctx).engine)
+    if as_json:
+        echo_json(found)
+        return
+    for rule in found:
+        conditions = "; ".join(f"{k} in {','.join(v)}" for k, v in rule["conditions"].items())
+        click.echo(
+            f"{rule['id']:>4} {rule['name']}: {conditions or 'every case'} → team "
+            f"{rule['team'] or '-'}, owners {', '.join(rule['owners']) or '-'}"
+        )
+
+
+@rules_group.command("assign")
+@click.argument("name")
+@click.option("--team", default=None, help="The team the cases go to.")
+@click.option("--owner", "owners", multiple=True, help="An owner (e-mail; repeat: in turn).")
+@click.option("--type", "types", multiple=True, help="Only cases of this type (repeatable).")
+@click.option("--rule", "rules", multiple=True, help="Only cases opened by this rule.")
+@click.option("--language", "languages", multiple=True, help="Only cases in this language.")
+@click.option("--priority", "priorities", multiple=True, help="Only cases of this priority.")
+@click.option("--tier", "tiers", multiple=True, help="Only customers of this value tier.")
+@db_option
+@json_option
+@click.pass_context
+def assign_rule_command(
+    ctx: click.Context, name: str, team: str | None, owners: tuple[str, ...],
+    types: tuple[str, ...], rules: tuple[str, ...], languages: tuple[str, ...],
+    priorities: tuple[str, ...], tiers: tuple[str, ...], as_json: bool,
+) -> None:  # fmt: skip
+    """Add an assignment rule: new cases that match go to TEAM, to OWNERS in turn."""
+    conditions = {"type": types, "rule": rules, "language": languages, "priority": priorities,
+                  "tier": tiers}  # fmt: skip
+    rule_id = case_rules.add_assignment_rule(
+        catalogue_from(ctx).engine, name=name, now=_now(), team=team, owners=owners,
+        conditions={k: v for k, v in conditions.items() if v},
+    )  # fmt: skip
+    if as_json:
+        echo_json({"id": rule_id})
+        return
+    click.echo(f"Assignment rule {rule_id} added.")
+
+
+@rules_group.command("unassign")
+@click.argument("rule_id", type=int)
+@db_option
+@click.pass_context
+def unassign_command(ctx: click.Context, rule_id: int) -> None:
+    """Remove an assignment rule."""
+    case_rules.remove_assignment_rule(catalogue_from(ctx).engine, rule_id)
+    click.echo(f"Assignment rule {rule_id} removed.")
+
+
+@cases_group.command("summary")
+@click.option("--sort", type=click.Choice(case_rules.SUMMARY_SORTS), default="value_at_risk",
+              show_default=True)  # fmt: skip
+@click.option("--status", default="active", show_default=True,
+              help="active, all, or one status.")  # fmt: skip
+@click.option("--limit", type=click.IntRange(1, 10_000), default=500, show_default=True)
+@db_option
+@json_option
+@click.pass_context
+def summary_command(ctx: click.Context, sort: str, status: str, limit: int, as_json: bool) -> None:
+    """The value at risk: proactive cases, the largest first, with totals per currency."""
+    found = case_rules.value_summary(
+        catalogue_from(ctx).engine, now=_now(), sort=sort, status=status, limit=limit
+    )
+    if as_json:
+        echo_json(found)
+        return
+    for total in found["totals"]:
+        click.echo(
+            f"{total['currency']}: {total['value_at_risk']:,.2f} at risk in {total['cases']} "
+            f"cases ({total['overdue']} overdue)"
+        )
+    columns = ["id", "customer_id", "tier", "order", "delay_days", "clv", "value_at_risk",
+               "currency", "status", "owner"]  # fmt: skip
+    click.echo(table(found["cases"], columns))
+
+
+@cases_group.command("open")
+@click.option("--item", "item_ids", type=int, multiple=True, help="A feedback item (its id).")
+@click.option("--customer", default=None, help="The customer (their id).")
+@click.option("--title", default=None, help="What the case is about.")
+@click.option("--priority", type=click.Choice(casework.PRIORITIES), default="normal",
+              show_default=True)  # fmt: skip
+@click.option("--owner", default=None, help="Who owns it (an e-mail).")
+@click.option("--team", default=None)
+@click.option("--by", "actor", default="command line", help="Who (an e-mail).")
+@db_option
+@json_option
+@click.pass_context
+def open_command(
+    ctx: click.Context, item_ids: tuple[int, ...], customer: str | None, title: str | None,
+    priority: str, owner: str | None, team: str | None, actor: str, as_json: bool,
+) -> None:  # fmt: skip
+    """Open a case by hand, about feedback items, a customer, or both."""
+    engine = catalogue_from(ctx).engine
+    case_id = casework.open_case_about(
+        engine, now=_now(), actor=actor, item_ids=item_ids, customer_ref=customer, title=title,
+        priority=priority, owner=owner, team=team,
+    )  # fmt: skip
+    if as_json:
+        echo_json(casework.get_case(engine, case_id, now=_now()))
+        return
+    click.echo(f"Case {case_id} opened.")

@@ -919,3 +919,105 @@ def choose_assignee(
                 )
             return owner, row.team, row.name
     return None, None, None
+
+
+# --- the decision maker's summary ------------------------------------------------------------
+
+SUMMARY_SORTS = ("value_at_risk", "delay_days", "clv", "due_at", "opened_at")
+DEFINITIONS = {
+    "order_value": "what the late order is worth (a refund or a cancellation loses it)",
+    "delay_days": "days past the promised delivery date (until delivery, or until now)",
+    "clv": "the customer's lifetime value, as advocacy clv computes it",
+    "tier": "the customer's value tier by CLV within their currency: top 10 %, next 20 %, rest",
+    "expected_clv_lost": "yearly revenue × the expected lifespan of a customer (1 ÷ annual "
+    "churn rate): the future revenue lost if the customer churns",
+    "value_at_risk": "order value + expected CLV lost (the order only when in the customer's "
+    "currency); for an NPS drop, the expected CLV lost of the segment's detractors",
+}
+
+
+def value_summary(
+    engine: Engine,
+    *,
+    now: dt.datetime,
+    sort: str = "value_at_risk",
+    status: str = "active",
+    limit: int = 500,
+) -> dict[str, Any]:
+    """The cases with a value at risk (proactive ones), sorted by ``sort`` (largest first, the
+    due time soonest first), with totals per currency: one page for a decision maker."""
+    if sort not in SUMMARY_SORTS:
+        raise InvalidInput(f"sort by one of {', '.join(SUMMARY_SORTS)}, not {sort!r}")
+    if status not in ("active", "all", *OPEN, "resolved", "closed"):
+        raise InvalidInput(f"status: active, all, or one status, not {status!r}")
+    c = CUSTOMERS.c
+    query = (
+        select(CASES, c.external_id.label("customer_ref"), c.name.label("customer_name"))
+        .select_from(CASES.outerjoin(CUSTOMERS, c.id == CASES.c.customer_id))
+        .where(CASES.c.value_at_risk.is_not(None))
+    )
+    if status == "active":
+        query = query.where(CASES.c.status.in_(OPEN))
+    elif status != "all":
+        query = query.where(CASES.c.status == status)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    cases = []
+    for row in rows:
+        details = dict(row.details or {})
+        cases.append(
+            {
+                "id": row.id,
+                "title": row.title,
+                "rule": row.rule,
+                "status": row.status,
+                "priority": row.priority,
+                "owner": row.owner,
+                "team": row.team,
+                "customer_id": row.customer_ref,
+                "customer_name": row.customer_name,
+                "opened_at": row.opened_at.isoformat(),
+                "due_at": row.due_at.isoformat(),
+                "overdue": row.status in OPEN and row.due_at < now,
+                "value_at_risk": row.value_at_risk,
+                "currency": row.currency,
+                "order": details.get("order"),
+                "order_value": details.get("order_value"),
+                "delay_days": details.get("delay_days"),
+                "delivered": details.get("delivered"),
+                "clv": details.get("clv"),
+                "tier": details.get("tier"),
+                "expected_clv_lost": details.get("expected_clv_lost"),
+                "explanation": details.get("explanation"),
+            }
+        )
+
+    def key(case: dict[str, Any]) -> tuple[Any, ...]:
+        if sort in ("due_at", "opened_at"):
+            return (case[sort], case["id"])
+        value = case.get(sort)
+        return (value is None, -(value or 0.0), case["id"])
+
+    cases.sort(key=key)
+    totals: dict[str, dict[str, Any]] = {}
+    for case in cases:
+        total = totals.setdefault(
+            case["currency"] or "XXX",
+            {"currency": case["currency"] or "XXX", "cases": 0, "value_at_risk": 0.0,
+             "expected_clv_lost": 0.0, "overdue": 0},
+        )  # fmt: skip
+        total["cases"] += 1
+        total["value_at_risk"] = round(total["value_at_risk"] + (case["value_at_risk"] or 0), 2)
+        total["expected_clv_lost"] = round(
+            total["expected_clv_lost"] + (case["expected_clv_lost"] or 0), 2
+        )
+        total["overdue"] += case["overdue"]
+    return {
+        "as_of": now.isoformat(),
+        "sort": sort,
+        "status": status,
+        "cases": cases[: max(1, min(limit, 10_000))],
+        "total_cases": len(cases),
+        "totals": sorted(totals.values(), key=lambda t: -t["value_at_risk"]),
+        "definitions": DEFINITIONS,
+    }

@@ -159,6 +159,61 @@ def open_case(
         )
 
 
+def open_case_about(
+    engine: Engine,
+    *,
+    now: dt.datetime,
+    actor: str,
+    item_ids: Sequence[int] = (),
+    customer_ref: str | None = None,
+    title: str | None = None,
+    priority: str = "normal",
+    owner: str | None = None,
+    team: str | None = None,
+) -> int:
+    """Open a case by hand about feedback items and/or a customer (their own id); the customer
+    of the items when none is given. Returns the case's id."""
+    f, c = FeedbackItem.__table__.c, Customer.__table__.c
+    items = list(dict.fromkeys(int(i) for i in item_ids))
+    if not items and not customer_ref:
+        raise InvalidInput("a case is about feedback items, a customer, or both")
+    if len(items) > 1000:
+        raise InvalidInput("at most 1,000 items in a case")
+    with engine.connect() as connection:
+        customer_id, name = None, None
+        if customer_ref:
+            found = connection.execute(
+                select(c.id, c.name).where(c.external_id == customer_ref.strip())
+            ).first()
+            if found is None:
+                raise NotFound(f"no customer {customer_ref!r}")
+            customer_id, name = found
+        rows = connection.execute(
+            select(f.id, f.customer_id, f.kind, c.name)
+            .select_from(
+                FeedbackItem.__table__.outerjoin(Customer.__table__, c.id == f.customer_id)
+            )
+            .where(f.id.in_(items))
+        ).all()
+    missing = sorted(set(items) - {row.id for row in rows})
+    if missing:
+        raise NotFound(f"no feedback item {missing[0]}")
+    if customer_id is None:
+        owners = {row.customer_id for row in rows if row.customer_id is not None}
+        if len(owners) > 1:
+            raise InvalidInput("the items are from different customers: name the customer")
+        if owners:
+            customer_id = owners.pop()
+            name = next(row.name for row in rows if row.customer_id == customer_id)
+    if not title:
+        about = name or "a customer"
+        title = f"Follow-up: {about}" if not rows else f"Follow-up of {rows[0].kind}: {about}"
+    return open_case(
+        engine, now=now, title=title, customer_id=customer_id, type="manual", priority=priority,
+        item_ids=items, actor=actor, owner=owner, team=team,
+    )  # fmt: skip
+
+
 def _language_of(connection: Connection, item_ids: Sequence[int],
                  customer_id: int | None) -> str | None:  # fmt: skip
     """A case's language: its first item's (as detected, else as given), else the customer's."""
@@ -493,6 +548,9 @@ def list_cases(
     overdue: bool | None = None,
     customer_ref: str | None = None,
     limit: int = 200,
+    priority: str | None = None,
+    team: str | None = None,
+    rule: str | None = None,
 ) -> list[dict[str, Any]]:
     """Cases, most urgent first (past due, then priority, then due time), JSON-ready."""
     c = Customer.__table__.c
@@ -507,6 +565,12 @@ def list_cases(
         query = query.where(CASES.c.type == _check(type, TYPES, "type"))
     if owner:
         query = query.where(CASES.c.owner == owner)
+    if priority:
+        query = query.where(CASES.c.priority == _check(priority, PRIORITIES, "priority"))
+    if team:
+        query = query.where(CASES.c.team == team)
+    if rule:
+        query = query.where(CASES.c.rule == rule)
     if overdue is not None:
         late = CASES.c.status.in_(OPEN) & (CASES.c.due_at < now)
         query = query.where(late if overdue else ~late)
@@ -549,6 +613,7 @@ def _document(row: Any, item_ids: list[int], now: dt.datetime) -> dict[str, Any]
         "source_item_ids": item_ids,
         "value_at_risk": row.value_at_risk,
         "currency": row.currency,
+        "language": row.language,
     }
 
 
