@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from advocacy import __version__
+from advocacy.cli import casework  # noqa: F401  (its commands join `advocacy cases`)
 from advocacy.cli.analysis import analyze, drivers, text
 from advocacy.cli.cases import cases_group, rules_group
 from advocacy.cli.churn import churn

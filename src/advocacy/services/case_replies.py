@@ -252,14 +252,19 @@ class Template:
 # --- wording ------------------------------------------------------------------------------
 
 
+def configured_company(settings: Settings | None) -> str | None:
+    """The company's name when the installation gives one: the display name of the survey
+    sender (``ADVOCACY_MAIL_FROM``); ``None`` for the product's default sender."""
+    if settings is None:
+        return None
+    name = _ONE_LINE.sub(" ", parseaddr(settings.mail_from)[0]).strip()
+    return name[:200] if name and name != "Advocacy" else None
+
+
 def company_name(settings: Settings | None, language: str = "en") -> str:
-    """The company's name as a reply signs it: the display name of the survey sender
-    (``ADVOCACY_MAIL_FROM``), else "customer care team" in ``language``."""
-    if settings is not None:
-        name = _ONE_LINE.sub(" ", parseaddr(settings.mail_from)[0]).strip()
-        if name and name != "Advocacy":  # the product's own default is not a company
-            return name[:200]
-    return _WORDING.get(language, _WORDING["en"])["company"][0]
+    """The company's name as a reply signs it: :func:`configured_company`, else "customer care
+    team" in ``language``."""
+    return configured_company(settings) or _WORDING.get(language, _WORDING["en"])["company"][0]
 
 
 def _one_line(value: str | None, limit: int = 200) -> str | None:
@@ -467,7 +472,8 @@ def write_reply(
     ``template``, in ``language`` (:func:`reply_language`), about ``item_id`` (one of the
     case's items; default its first). ``channel`` defaults to ``email`` when the customer has an
     address, else ``platform`` for a review or social post; a reply that can go neither way is
-    refused. ``agent`` and ``company`` sign it (:func:`company_name`). Returns the reply."""
+    refused. ``agent`` and ``company`` sign it (without a company: "customer care team" in the
+    reply's language). Returns the reply."""
     if (body is None) == (template is None):
         raise InvalidInput("give a body or a template, not both")
     if channel is not None and channel not in CHANNELS:
