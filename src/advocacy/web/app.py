@@ -127,7 +127,7 @@ def create_app(
     app.state.public_surveys = SurveyCache()
     app.state.run_worker = settings.worker == "in-process" if worker is None else worker
 
-    from advocacy.web import api, case_api, pages, survey_admin, survey_pages
+    from advocacy.web import api, case_api, case_reply_api, pages, survey_admin, survey_pages
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(survey_pages.router)
@@ -136,6 +136,7 @@ def create_app(
     app.include_router(api.router)
     app.include_router(survey_admin.api)
     app.include_router(case_api.api)
+    app.include_router(case_reply_api.api)
     _install_error_handlers(app)
     _install_middleware(app)
     check_every_route_is_guarded(app.routes)
