@@ -2,10 +2,14 @@
 
 **Rules.** A rule looks at the catalogue and returns :class:`Finding` s: "this customer (or this
 segment) needs someone, because…". Three *reactive* rules follow feedback up (``detractor``,
-``negative_review``, ``urgent_ticket``); four *proactive* ones act before anyone complains:
+``negative_review``, ``urgent_ticket``), and a fourth, ``customer_wrote_again``, adds whatever
+a customer with an open case writes next to that case; four *proactive* ones act before anyone
+complains:
 
 - ``late_delivery`` — an order delivered later than promised, or not delivered by the promised
-  date (one case per order, whatever happens to it next);
+  date (one case per order, whatever happens to it next). A promised date without a time
+  promises the whole day; the delay is counted from the promised date (delivered on the 12th,
+  promised for the 5th: 7 days);
 - ``repeated_contacts`` — a customer who wrote ``min_contacts`` tickets or more within
   ``window_days`` about the same theme, none of them followed up yet;
 - ``sentiment_turning_negative`` — a customer whose last ``recent`` analysed items are
@@ -89,7 +93,8 @@ class Finding:
 
     ``key`` makes it idempotent: a key already given to a case never opens another.
     ``join_open_case``: a customer with an open case gets the items added to it (the priority
-    raised if this one's is higher) instead of a second case. ``order_id`` and ``customer_id``
+    raised if this one's is higher) instead of a second case; with ``only_join`` a customer
+    without an open case gets nothing. ``order_id`` and ``customer_id``
     let the value at risk be computed; ``details`` are kept on the case.
     """
 
@@ -101,6 +106,7 @@ class Finding:
     order_id: int | None = None
     join_open_case: bool = False
     details: Mapping[str, Any] = field(default_factory=dict)
+    only_join: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +245,61 @@ URGENT_TICKET = _ItemRule(
 )
 
 
+class CustomerWroteAgain:
+    """Whatever a customer with an open case writes next (an answer, a review, a ticket, a
+    post) joins that case, so whoever owns it sees it: items from the case's start on (its
+    earliest item, or its opening), not in a case yet. It never opens a case."""
+
+    name = "customer_wrote_again"
+    title = "The customer wrote again"
+    description = "A new item from a customer with an open case joins that case."
+    kind = "reactive"
+    case_type = "manual"
+    defaults: Mapping[str, Any] = {}
+    limits: Mapping[str, tuple[float, float]] = {}
+    help: Mapping[str, str] = {}
+
+    def find(self, context: RuleContext) -> Iterable[Finding]:
+        f = ITEMS.c
+        connection = context.connection
+        starts: dict[int, dt.datetime] = {}
+        earliest = (
+            select(CASE_ITEMS.c.case_id, func.min(f.occurred_at).label("first"))
+            .select_from(CASE_ITEMS.join(ITEMS, f.id == CASE_ITEMS.c.feedback_item_id))
+            .group_by(CASE_ITEMS.c.case_id)
+            .subquery()
+        )
+        for row in connection.execute(
+            select(CASES.c.customer_id, CASES.c.opened_at, earliest.c.first)
+            .select_from(CASES.outerjoin(earliest, earliest.c.case_id == CASES.c.id))
+            .where(CASES.c.status.in_(OPEN), CASES.c.customer_id.is_not(None))
+        ):
+            start = min(row.opened_at, row.first) if row.first is not None else row.opened_at
+            starts[row.customer_id] = min(start, starts.get(row.customer_id, start))
+        if not starts:
+            return
+        rows = connection.execute(
+            select(f.id, f.customer_id, f.occurred_at)
+            .where(
+                f.customer_id.in_(list(starts)),
+                _uncased(f.id),
+                f.occurred_at >= context.since,
+                f.occurred_at <= context.now,
+            )
+            .order_by(f.occurred_at, f.id)
+        ).all()
+        for row in rows:
+            if row.occurred_at >= starts[row.customer_id]:
+                yield Finding(
+                    title=self.title,
+                    priority="low",
+                    customer_id=row.customer_id,
+                    item_ids=(row.id,),
+                    join_open_case=True,
+                    only_join=True,
+                )
+
+
 class LateDelivery:
     """An order delivered later than promised, or still not delivered after the promised date
     (plus ``grace_days``): one proactive case per order, opened before the customer complains."""
@@ -283,7 +344,7 @@ class LateDelivery:
             .where(
                 o.promised_delivery_at.is_not(None),
                 o.promised_delivery_at >= start,
-                o.promised_delivery_at <= context.now,
+                o.promised_delivery_at < context.now,
                 (o.delivered_at.is_(None)) | (o.delivered_at > o.promised_delivery_at),
                 o.amount >= context.params["min_order_value"],
             )
@@ -295,7 +356,7 @@ class LateDelivery:
             promised: dt.datetime = row.promised_delivery_at
             arrived: dt.datetime | None = row.delivered_at
             end = arrived if arrived is not None else context.now
-            if end - promised <= grace:
+            if end <= _deadline(promised) + grace:
                 continue
             delay = round((end - promised).total_seconds() / 86_400, 1)
             who = row.name or "a customer"
@@ -323,6 +384,11 @@ class LateDelivery:
                     "delay_days": delay,
                 },
             )  # fmt: skip
+
+
+def _deadline(promised: dt.datetime) -> dt.datetime:
+    """When a promise runs out: a date without a time promises the whole day."""
+    return promised + dt.timedelta(days=1) if promised.time() == dt.time() else promised
 
 
 def _main_theme(themes: Any) -> str:
@@ -571,6 +637,7 @@ SHIPPED: tuple[Rule, ...] = (
     RepeatedContacts(),
     SentimentTurningNegative(),
     NpsDrop(),
+    CustomerWroteAgain(),  # last: the other rules first pick what is theirs
 )
 _REGISTERED: dict[str, Rule] = {}
 _plugins_loaded = False

@@ -371,6 +371,8 @@ def _follow_up(connection: Connection, rule: Any, finding: Any, *, now: dt.datet
                 _event(connection, existing.id, now, "rules", "priority", priority=priority)
             report.joined += 1
             return
+    if finding.only_join:
+        return
     details = dict(finding.details)
     value: dict[str, Any] = {}
     if rule.kind == "proactive":
