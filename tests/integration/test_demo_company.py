@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -105,3 +106,32 @@ def test_the_demo_has_a_post_delivery_survey_whose_answers_are_its_nps_items(
     assert post["skipped"]  # the 21-day rule kept some customers from a second survey
     assert all(row[0] == row[4] and row[1] == row[5] and row[2] < row[3] for row in answered)
     assert stats["website"]["delivered"] == 0
+
+
+def test_the_demo_has_open_overdue_resolved_and_proactive_cases_from_late_deliveries(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    code, out, err = run(capsys, "--db", sqlite_url, "demo", "--customers", "300", "--seed", "2",
+                         "--today", "2026-11-23", "--no-analyze", "--json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["cases"]["proactive"] > 0
+
+    from advocacy.services import case_rules
+    from advocacy.services import cases as casework
+
+    catalogue = open_catalogue(sqlite_url)
+    now = dt.datetime(2026, 11, 23, 18, 0)
+    found = casework.list_cases(catalogue.engine, now=now, status=None, limit=10_000)
+    summary = case_rules.value_summary(catalogue.engine, now=now, status="all")
+    catalogue.close()
+
+    statuses = {case["status"] for case in found}
+    assert {"open", "resolved", "closed"} <= statuses
+    assert any(case["overdue"] and case["escalation_level"] > 0 for case in found)
+    late = [case for case in found if case["rule"] == "late_delivery"]
+    assert late
+    assert all(case["type"] == "proactive" and case["value_at_risk"] > 0 for case in late)
+    assert all(case["team"] == "Key accounts" for case in late)  # the demo's assignment rules
+    assert any(case["owner"] for case in found if case["type"] == "detractor")
+    values = [case["value_at_risk"] for case in summary["cases"] if case["currency"] == "EUR"]
+    assert values == sorted(values, reverse=True)

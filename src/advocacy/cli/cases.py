@@ -294,7 +294,10 @@ def summary_command(ctx: click.Context, sort: str, status: str, limit: int, as_j
         )
     columns = ["id", "customer_id", "tier", "order", "delay_days", "clv", "value_at_risk",
                "currency", "status", "owner"]  # fmt: skip
-    click.echo(table(found["cases"], columns))
+    money = ("clv", "value_at_risk")
+    rows = [{**case, **{k: f"{case[k]:,.2f}" for k in money if case[k] is not None}}
+            for case in found["cases"]]  # fmt: skip
+    click.echo(table(rows, columns))
 
 
 @cases_group.command("open")

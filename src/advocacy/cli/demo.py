@@ -93,17 +93,25 @@ def demo(
 
     surveys = build_survey_history(catalogue.engine, today=(today or dt.datetime.now()).date())
     analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
+    from advocacy.demo.casework import set_up_team, work_the_day
     from advocacy.services.cases import RulesReport, run_rules
 
-    # The rules as a worker would have run them, day by day over the last 30 days: cases open
-    # when their feedback came, and those nobody worked are past due and escalated.
+    # The rules as a worker would have run them, day by day over the last 30 days, and the
+    # team working the cases: most answered and resolved in time, some waiting on the customer,
+    # a few nobody picked up (past due, escalated); proactive cases from the late deliveries.
     the_day = dt.datetime.combine((today or dt.datetime.now()).date(), dt.time(18, 0))
+    set_up_team(catalogue.engine, DEMO_DOMAIN, the_day - dt.timedelta(days=31))
     cases = RulesReport()
+    worked = {"answered": 0, "resolved": 0}
     for days in range(30, -1, -1):
-        done = run_rules(catalogue.engine, now=the_day - dt.timedelta(days=days))
+        day = the_day - dt.timedelta(days=days)
+        done = run_rules(catalogue.engine, now=day)
         cases.opened += done.opened
         cases.joined += done.joined
         cases.escalated += done.escalated
+        cases.proactive += done.proactive
+        for key, count in work_the_day(catalogue.engine, day, DEMO_DOMAIN).items():
+            worked[key] = worked.get(key, 0) + count
     ensure_facts(catalogue.engine)
     logins = demo_users(catalogue.engine)
     counts = catalogue.counts()
@@ -117,7 +125,7 @@ def demo(
                 "customers": size,
                 "analysis": None if analysis is None else analysis.as_dict(),
                 "survey_invitations": surveys,
-                "cases": cases.as_dict(),
+                "cases": {**cases.as_dict(), "worked": worked},
                 "logins": [
                     {"email": email, "role": role, "password": pw} for email, role, pw in logins
                 ],
@@ -133,8 +141,9 @@ def demo(
         f"{surveys['answered']:,} answered, {surveys['skipped']:,} not sent (asked lately)"
     )
     click.echo(
-        f"  cases      {cases.opened:>8,} opened for the last 30 days' detractors, low reviews "
-        f"and urgent tickets ({cases.joined:,} more items joined them)"
+        f"  cases      {cases.opened:>8,} opened in the last 30 days ({cases.proactive:,} "
+        f"proactive, before any complaint), {worked['resolved']:,} resolved, "
+        f"{cases.escalated:,} escalations"
     )
     if analysis is not None:
         click.echo(describe_analysis(analysis))
