@@ -127,12 +127,21 @@ def create_app(
     app.state.public_surveys = SurveyCache()
     app.state.run_worker = settings.worker == "in-process" if worker is None else worker
 
-    from advocacy.web import api, case_api, case_reply_api, pages, survey_admin, survey_pages
+    from advocacy.web import (
+        api,
+        case_api,
+        case_pages,
+        case_reply_api,
+        pages,
+        survey_admin,
+        survey_pages,
+    )
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(survey_pages.router)
     app.include_router(pages.router)
     app.include_router(survey_admin.pages)
+    app.include_router(case_pages.pages)
     app.include_router(api.router)
     app.include_router(survey_admin.api)
     app.include_router(case_api.api)
