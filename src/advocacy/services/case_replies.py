@@ -300,14 +300,14 @@ def check_template(subject: str, body: str) -> tuple[str, str]:
     if not 0 < len(body) <= MAX_BODY:
         raise InvalidInput(f"body: 1 to {MAX_BODY:,} characters")
     for where, text in (("subject", subject), ("body", body)):
-        unknown = sorted({p for p in _PLACEHOLDER.findall(text) if p not in PLACEHOLDERS})
+        unknown = sorted({p for p in re.findall(r"\{([^{}]*)\}", text) if p not in PLACEHOLDERS})
         if unknown:
             raise InvalidInput(
                 f"{where}: unknown placeholders {', '.join('{' + p + '}' for p in unknown)}; "
                 f"use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
             )
         if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
-            raise InvalidInput(f"{where}: a brace that is not a placeholder")
+            raise InvalidInput(f"{where}: a brace that is not part of a placeholder")
     return subject, body
 
 
