@@ -122,7 +122,7 @@ def test_an_empty_catalogue_has_metrics_of_nothing(engine: Engine) -> None:
 
 
 def test_the_sla_interval_is_wilsons_published_example() -> None:
-    # Newcombe (1998), Statistics in Medicine 17, 857–872, table II: 81 of 263, Wilson score
+    # Newcombe (1998), Statistics in Medicine 17, 857–872, worked example: 81 of 263, Wilson score
     # interval 0.2553 to 0.3662.
     opened = T0
     met = CaseFacts(None, None, "resolved", opened, _at(24), None, _at(1))
