@@ -133,6 +133,31 @@ def test_braces_and_line_breaks_in_a_customers_name_are_kept_as_text() -> None:
     assert body.endswith("Kind regards,\nAna\nKelvo")
 
 
+def test_a_placeholder_at_the_start_of_a_line_goes_with_the_comma_after_it() -> None:
+    values: dict[str, str | None] = {}
+    assert replies.fill("{customer_name}, thank you.\nHello {customer_name}, all.", values) == (
+        "thank you.\nHello, all."
+    )
+
+
+def test_a_hostile_customer_name_is_written_into_the_reply_as_plain_text(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    name = "<script>alert(1)</script>{company}{agent}"
+    _import(database_url, tmp_path, "customers", [
+        {"customer_id": "C6", "name": name, "email": "evil@example.com", "locale": "en-US"}
+    ])  # fmt: skip
+    _import(database_url, tmp_path, "nps", [_answer("A6", "C6", 0, 0.5)])
+    casework.run_rules(engine, now=NOW)
+
+    reply = replies.write_reply(engine, _case_of(engine, "C6"), actor="a", now=NOW,
+                                template="thanks", agent="Ana", company="Kelvo")  # fmt: skip
+
+    assert reply["body"].startswith(f"Hello {name},\n")
+    assert reply["body"].endswith("Kind regards,\nAna\nKelvo")
+    engine.dispose()
+
+
 def test_a_saved_template_replaces_the_shipped_wording_and_bad_ones_are_refused(
     engine: Engine,
 ) -> None:

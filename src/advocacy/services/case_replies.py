@@ -7,7 +7,8 @@ running late). A company overrides any of them, or adds its own keys and languag
 ``reply_templates`` (:func:`set_template`). The placeholders are ``{customer_name}``,
 ``{company}``, ``{agent}`` and ``{order}``; any other brace is refused when a template is
 saved. A placeholder without a value is left out with the comma or space before it
-(``Hola, {customer_name}:`` becomes ``Hola:``), and a line that held nothing else is dropped.
+(``Hola, {customer_name}:`` becomes ``Hola:``; at the start of a line, with the comma after it),
+and a line that held nothing else is dropped.
 Values are filled in one pass, never read again: a customer called ``{company}`` stays
 ``{company}``.
 
@@ -281,9 +282,13 @@ def fill(text: str, values: Mapping[str, str | None]) -> str:
 
         def value(found: re.Match[str]) -> str:
             given = values.get(found.group(2))
-            return found.group(1) + given if given else ""
+            after = found.group(3) or ""
+            if given:
+                return found.group(1) + given + after
+            # "{customer_name}, hi" → "hi"; "Hello {customer_name}, all" → "Hello, all"
+            return "" if found.start() == 0 else after
 
-        filled = re.sub(r"((?:[ \t]*,)?[ \t]*)\{([a-z_]+)\}", value, line)
+        filled = re.sub(r"((?:[ \t]*,)?[ \t]*)\{([a-z_]+)\}(,[ \t]*)?", value, line)
         if line.strip() and not filled.strip():
             continue
         lines.append(filled)
