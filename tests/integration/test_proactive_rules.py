@@ -456,3 +456,27 @@ def test_proactive_cases_and_the_summary_from_the_command_line(
     assert code != 0
     assert "no customer 'C404'" in err
     engine.dispose()
+
+
+def test_importing_a_late_order_from_the_command_line_opens_its_case_at_once(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    _import(database_url, tmp_path, "customers", factories.customers(2))
+    late = _order("Z1", "C2", "350", str(today - dt.timedelta(days=12)),
+                  str(today - dt.timedelta(days=5)), None, "shipped")  # fmt: skip
+    path = factories.write_csv(tmp_path / "late.csv", [late])
+
+    code, out, err = run(capsys, "--db", database_url, "import", "orders", str(path), "--json")
+    again, out_again, _ = run(capsys, "--db", database_url, "import", "orders", str(path),
+                              "--json")  # fmt: skip
+
+    assert code == 0, err
+    assert json.loads(out)["cases"]["proactive"] == 1
+    assert again == 0
+    assert json.loads(out_again)["cases"] is None  # nothing changed: nothing to look at
+    engine = build_engine(database_url)
+    [case] = casework.list_cases(engine, now=dt.datetime.now(), type="proactive")
+    engine.dispose()
+    assert case["customer_id"] == "C2"
+    assert case["value_at_risk"] > 350  # the order and the customer's future revenue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -62,6 +63,14 @@ class _Progress:
     help="Analyse the text of the feedback imported (language, sentiment, themes, urgency, "
     "redaction) right after the import, in ADVOCACY_TEXT_MODE (default fast).",
 )
+@click.option(
+    "--rules/--no-rules",
+    "rules",
+    default=True,
+    show_default=True,
+    help="Run the case rules after the import (advocacy rules run): detractors, low reviews, "
+    "urgent tickets, late deliveries… open their cases at once.",
+)
 @db_option
 @json_option
 @click.pass_context
@@ -72,6 +81,7 @@ def import_command(
     skip_bad_rows: bool,
     rejects: Path | None,
     analyse: bool,
+    rules: bool,
     as_json: bool,
 ) -> None:
     """Import FILE as KIND records: customers, orders, nps, reviews, tickets or social.
@@ -102,14 +112,21 @@ def import_command(
         from advocacy.cli.analysis import run_analysis
 
         analysis = run_analysis(catalogue.engine, show_progress=progress.enabled)
+    cases = None
     if landed:
         from advocacy.services.facts import ensure_facts
 
         ensure_facts(catalogue.engine)  # the dashboard's counts, ready before anyone looks
+        if rules and kind.lower() in (*FEEDBACK_KINDS, "orders"):
+            from advocacy.services.cases import run_rules
+
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+            cases = run_rules(catalogue.engine, now=now)
     if as_json:
         document = report.as_dict()
         document["errors"] = document["errors"][:100]
         document["analysis"] = None if analysis is None else analysis.as_dict()
+        document["cases"] = None if cases is None else cases.as_dict()
         echo_json(document)
     else:
         click.echo(describe(report))
@@ -119,6 +136,11 @@ def import_command(
             from advocacy.cli.analysis import describe_analysis
 
             click.echo(describe_analysis(analysis))
+        if cases is not None and (cases.opened or cases.joined):
+            click.echo(
+                f"Cases: {cases.opened:,} opened ({cases.proactive:,} proactive), "
+                f"{cases.joined:,} times items joined an open case."
+            )
 
 
 def describe(report: ImportReport) -> str:
