@@ -543,3 +543,66 @@ def test_a_bad_summary_sort_is_a_clear_error_and_viewers_see_no_summary(site: Si
     assert refused.status_code == 400
     assert "sort: one of" in refused.text
     assert viewer.get("/cases/summary").status_code == 403
+
+
+def _item_of(site: Site, external_id: str) -> int:
+    from advocacy.store.tables import FeedbackItem
+
+    f = FeedbackItem.__table__.c
+    with site.app.state.engine.connect() as connection:
+        return int(connection.scalar(select(f.id).where(f.external_id == external_id)))
+
+
+def test_an_advocate_opens_a_case_from_a_feedback_item_and_lands_on_it(site: Site) -> None:
+    item_id = _item_of(site, "N1")
+    client = site.login(Role.ADVOCATE)
+    page = client.get(f"/feedback/{item_id}")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+    opened = client.post(
+        "/cases/open",
+        data={"csrf_token": csrf, "item_id": str(item_id), "priority": "high"},
+        follow_redirects=False,
+    )
+    again = client.post(
+        "/cases/open", data={"csrf_token": csrf, "item_id": str(item_id)}, follow_redirects=False
+    )
+
+    assert 'data-testid="open-case"' in page.text
+    assert opened.status_code == 303
+    case_id = int(opened.headers["location"].split("/cases/")[1].split("?")[0])
+    assert again.headers["location"] == f"/cases/{case_id}?done=exists"
+    case = casework.get_case(site.app.state.engine, case_id, now=site.clock.now)
+    assert (case["customer_id"], case["priority"], case["type"]) == ("C1", "high", "manual")
+    assert case["source_item_ids"] == [item_id]
+    shown = client.get(opened.headers["location"])
+    assert "Case opened." in shown.text
+    assert "El pedido llegó tarde." in shown.text
+
+
+def test_a_case_is_opened_about_a_customer_from_their_page(site: Site) -> None:
+    client = site.login(Role.LEAD)
+    page = client.get("/customers/C2")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+    opened = client.post(
+        "/cases/open",
+        data={"csrf_token": csrf, "customer": "C2", "title": "Call back " + HOSTILE},
+    )
+
+    assert opened.status_code == 200
+    assert "Call back &lt;script&gt;" in opened.text
+    [case] = casework.list_cases(site.app.state.engine, now=site.clock.now, customer_ref="C2")
+    assert case["title"] == "Call back " + HOSTILE
+
+
+def test_analysts_see_no_open_a_case_form_and_cannot_open_one(site: Site) -> None:
+    client = site.login(Role.ANALYST)
+    csrf = csrf_of(client, "/cases")
+
+    page = client.get("/customers/C1")
+    refused = client.post("/cases/open", data={"csrf_token": csrf, "customer": "C1"})
+
+    assert 'data-testid="open-case"' not in page.text
+    assert refused.status_code == 403
+    assert casework.list_cases(site.app.state.engine, now=site.clock.now) == []

@@ -207,6 +207,7 @@ def _done_message(done: str | None) -> str | None:
         "note": _("Note added."),
         "reply": _("Reply saved."),
         "opened": _("Case opened."),
+        "exists": _("This feedback is in this case already."),
     }.get(done or "")
 
 
@@ -424,6 +425,47 @@ def reply_to_customer(
             request, principal, case_id, error=problem, typed=typed, status=400
         )
     return _done(case_id, "reply")
+
+
+@pages.post("/cases/open", response_class=HTMLResponse)
+def open_case_by_hand(
+    request: Request,
+    principal: Worker,
+    item_id: Annotated[str, Form(max_length=20)] = "",
+    customer: Annotated[str, Form(max_length=200)] = "",
+    title: Annotated[str, Form(max_length=1000)] = "",
+    priority: Annotated[str, Form(max_length=20)] = "normal",
+) -> Response:
+    """Open a case by hand from a feedback item's page or a customer's; an item already in a
+    case leads to that case instead."""
+    engine = request.app.state.engine
+    items: list[int] = []
+    if item_id.strip():
+        if not item_id.strip().isdigit():
+            raise InvalidInput("item_id: a whole number")
+        items = [int(item_id)]
+        with engine.connect() as connection:
+            existing = connection.scalar(
+                select(casework.CASE_ITEMS.c.case_id).where(
+                    casework.CASE_ITEMS.c.feedback_item_id == items[0]
+                )
+            )
+        if existing is not None:
+            return _done(int(existing), "exists")
+    if priority not in casework.PRIORITIES:
+        raise InvalidInput(f"priority: one of {', '.join(casework.PRIORITIES)}")
+    if len(title.strip()) > 300:
+        raise InvalidInput("title: at most 300 characters")
+    case_id = casework.open_case_about(
+        engine,
+        now=now_of(request),
+        actor=principal.name,
+        item_ids=items,
+        customer_ref=customer.strip() or None,
+        title=title.strip() or None,
+        priority=priority,
+    )
+    return _done(case_id, "opened")
 
 
 # --- the rules of casework (leads and admins) ---------------------------------------------------
