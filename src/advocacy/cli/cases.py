@@ -263,10 +263,14 @@ def assign_rule_command(
 @rules_group.command("unassign")
 @click.argument("rule_id", type=int)
 @db_option
+@json_option
 @click.pass_context
-def unassign_command(ctx: click.Context, rule_id: int) -> None:
+def unassign_command(ctx: click.Context, rule_id: int, as_json: bool) -> None:
     """Remove an assignment rule."""
     case_rules.remove_assignment_rule(catalogue_from(ctx).engine, rule_id)
+    if as_json:
+        echo_json({"removed": rule_id})
+        return
     click.echo(f"Assignment rule {rule_id} removed.")
 
 
