@@ -330,7 +330,7 @@ def test_a_proactive_case_spells_out_its_value_at_risk(site: Site) -> None:
     page = client.get(f"/cases/{case_id}")
     queue = client.get("/cases?type=proactive")
 
-    value = page.text.split('data-testid="case-value"')[1].split("</article>")[0]
+    value = page.text.split('data-testid="case-value"')[1].split("</section>")[0]
     assert "€1,350.00" in value
     for label in ("Order value", "Promised delivery", "Delay (days)", "Expected CLV lost"):
         assert label in value

@@ -162,6 +162,22 @@ def describe(event: Mapping[str, Any]) -> str:
     return f"{title} ({extra})" if extra else title
 
 
+def _redundant(key: str, details: Mapping[str, Any], currency: str | None) -> bool:
+    """Whether a detail says again what the page shows already (the value at risk and its
+    currency stand above the breakdown)."""
+    if key in ("value_at_risk", "currency"):
+        return True
+    if key == "order_currency":
+        return details.get(key) == currency
+    return key == "delivered" and bool(details.get("delivered_at"))
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return i18n.number(value)
+    return i18n.number(value, 1 if round(value, 1) == value else 2)
+
+
 def details_rows(details: Mapping[str, Any], currency: str | None) -> list[tuple[str, str]]:
     """A proactive case's breakdown as labelled rows: known keys first, in a reading order,
     then any other key as it is."""
@@ -172,10 +188,12 @@ def details_rows(details: Mapping[str, Any], currency: str | None) -> list[tuple
     rows = []
     for key in ordered:
         value = details[key]
-        if value is None or value == "":
+        if value is None or value == "" or _redundant(key, details, currency):
             continue
         if key in MONEY_DETAILS and isinstance(value, int | float):
-            shown = i18n.money(value, currency)
+            # The order's own amount is in the order's currency; the rest in the customer's.
+            money_currency = details.get("order_currency") if key == "order_value" else None
+            shown = i18n.money(value, money_currency or currency)
         elif key in TIME_DETAILS and isinstance(value, str):
             try:
                 shown = i18n.datetime(value)
@@ -184,7 +202,7 @@ def details_rows(details: Mapping[str, Any], currency: str | None) -> list[tuple
         elif isinstance(value, bool):
             shown = _("Yes") if value else _("No")
         elif isinstance(value, int | float):
-            shown = i18n.number(value, 0 if float(value).is_integer() else 2)
+            shown = _number(value)
         else:
             shown = _plain(value)
         rows.append((labels.get(key) or key.replace("_", " ").capitalize(), shown))
