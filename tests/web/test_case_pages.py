@@ -358,7 +358,8 @@ def test_an_advocate_replies_from_a_template_in_the_customers_language(site: Sit
     assert "Ana" in replies  # the customer's name filled in
     assert "Queued" in replies
     assert "Spanish" in replies  # es-ES customer: the Spanish wording
-    assert "Reply written" in written.text.split('data-testid="timeline"')[1]
+    timeline = written.text.split('data-testid="timeline"')[1]
+    assert "Reply written (E-mail, Spanish, Apology)" in timeline
 
 
 def test_a_reply_needs_a_template_or_a_text_and_keeps_what_was_typed(site: Site) -> None:

@@ -147,16 +147,31 @@ def describe(event: Mapping[str, Any]) -> str:
         return _("Priority raised to %(priority)s") % {
             "priority": priorities.get(detail.get("priority", ""), detail.get("priority", "?"))
         }
+    if kind == "reply":
+        channel = detail.get("channel")
+        parts = [
+            {"email": _("E-mail"), "platform": _("Platform")}.get(channel, _plain(channel or "")),
+            i18n.language_name(detail.get("language")) if detail.get("language") else "",
+            template_names().get(detail.get("template", ""), detail.get("template", "")),
+        ]
+        shown = ", ".join(part for part in parts if part)
+        return _("Reply written") + (f" ({shown})" if shown else "")
     known = {
         "reply": _("Reply written"),
         "reply_sent": _("Reply sent"),
         "reply_failed": _("Reply not sent"),
         "reply_posted": _("Reply posted on the platform"),
         "resurvey": _("Customer asked again (re-survey)"),
+        "resurvey_answered": _("Re-survey answered"),
         "reopened": _("Reopened"),
         "notified": _("Notified"),
     }
-    shown = {key: value for key, value in detail.items() if key not in ("text", "note")}
+    # A known kind leaves out the ids of its records (replies, invitations): words only.
+    shown = {
+        key: value
+        for key, value in detail.items()
+        if key not in ("text", "note") and not (kind in known and key.endswith("_id"))
+    }
     extra = ", ".join(f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in shown.items())
     title = known.get(kind) or kind.replace("_", " ").capitalize() or "?"
     return f"{title} ({extra})" if extra else title
