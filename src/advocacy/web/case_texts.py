@@ -148,14 +148,14 @@ def describe(event: Mapping[str, Any]) -> str:
             "priority": priorities.get(detail.get("priority", ""), detail.get("priority", "?"))
         }
     if kind == "reply":
-        channel = detail.get("channel")
+        channel = str(detail.get("channel") or "")
         parts = [
-            {"email": _("E-mail"), "platform": _("Platform")}.get(channel, _plain(channel or "")),
+            {"email": _("E-mail"), "platform": _("Platform")}.get(channel, channel),
             i18n.language_name(detail.get("language")) if detail.get("language") else "",
             template_names().get(detail.get("template", ""), detail.get("template", "")),
         ]
-        shown = ", ".join(part for part in parts if part)
-        return _("Reply written") + (f" ({shown})" if shown else "")
+        said = ", ".join(part for part in parts if part)
+        return _("Reply written") + (f" ({said})" if said else "")
     known = {
         "reply": _("Reply written"),
         "reply_sent": _("Reply sent"),
