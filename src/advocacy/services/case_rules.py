@@ -144,6 +144,42 @@ class Rule(Protocol):
     def find(self, context: RuleContext) -> Iterable[Finding]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One parameter of a rule: its default (whose type is the parameter's), its limits and a
+    sentence of help."""
+
+    name: str
+    default: Any
+    low: float = -math.inf
+    high: float = math.inf
+    help: str = ""
+
+
+class ParamsDeclared:
+    """A rule type whose parameters are declared once, as :class:`Param` s, in
+    ``parameters``; ``defaults``, ``limits`` and ``help`` come from them."""
+
+    parameters: tuple[Param, ...] = ()
+
+    @property
+    def defaults(self) -> Mapping[str, Any]:
+        return {p.name: p.default for p in self.parameters}
+
+    @property
+    def limits(self) -> Mapping[str, tuple[float, float]]:
+        return {p.name: (p.low, p.high) for p in self.parameters}
+
+    @property
+    def help(self) -> Mapping[str, str]:
+        return {p.name: p.help for p in self.parameters}
+
+    @staticmethod
+    def window_start(context: RuleContext) -> dt.datetime:
+        """The later of ``since`` and ``window_days`` before now."""
+        return max(context.since, context.now - dt.timedelta(days=context.params["window_days"]))
+
+
 # --- the shipped rules -----------------------------------------------------------------------
 
 
@@ -160,7 +196,7 @@ def _who(name: str | None, platform: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class _ItemRule:
+class _ItemRule(ParamsDeclared):
     """A reactive rule: every item it picks, not in a case yet, is followed up."""
 
     name: str
@@ -168,10 +204,8 @@ class _ItemRule:
     description: str
     case_type: str
     item_kind: str
-    defaults: Mapping[str, Any]
-    limits: Mapping[str, tuple[float, float]]
-    help: Mapping[str, str]
     picks: Callable[[Any, Mapping[str, Any]], Any]
+    parameters: tuple[Param, ...] = ()
     kind: str = "reactive"
 
     def find(self, context: RuleContext) -> Iterable[Finding]:
@@ -216,9 +250,7 @@ DETRACTOR = _ItemRule(
     description="Every NPS answer of 0 to max_score (detractors: 0–6).",
     case_type="detractor",
     item_kind="nps",
-    defaults={"max_score": 6},
-    limits={"max_score": (0, 10)},
-    help={"max_score": "answers at or below this score open a case"},
+    parameters=(Param("max_score", 6, 0, 10, "answers at or below this score open a case"),),
     picks=lambda f, p: f.rating <= p["max_score"],
 )
 NEGATIVE_REVIEW = _ItemRule(
@@ -227,9 +259,11 @@ NEGATIVE_REVIEW = _ItemRule(
     description="Every public review at or below max_share of its scale (0.4: 2 of 5).",
     case_type="negative_review",
     item_kind="review",
-    defaults={"max_share": 0.4},
-    limits={"max_share": (0.0, 1.0)},
-    help={"max_share": "reviews rated at or below this share of the scale open a case"},
+    parameters=(
+        Param(
+            "max_share", 0.4, 0, 1, "reviews rated at or below this share of the scale open a case"
+        ),
+    ),
     picks=lambda f, p: f.rating_normalized <= p["max_share"],
 )
 URGENT_TICKET = _ItemRule(
@@ -238,14 +272,11 @@ URGENT_TICKET = _ItemRule(
     description="Every ticket text analysis found urgent (legal threats, safety, cancelling…).",
     case_type="urgent_ticket",
     item_kind="ticket",
-    defaults={},
-    limits={},
-    help={},
     picks=lambda f, p: f.urgent.is_(True),
 )
 
 
-class CustomerWroteAgain:
+class CustomerWroteAgain(ParamsDeclared):
     """Whatever a customer with an open case writes next (an answer, a review, a ticket, a
     post) joins that case, so whoever owns it sees it: items from the case's start on (its
     earliest item, or its opening), not in a case yet. It never opens a case."""
@@ -255,9 +286,6 @@ class CustomerWroteAgain:
     description = "A new item from a customer with an open case joins that case."
     kind = "reactive"
     case_type = "manual"
-    defaults: Mapping[str, Any] = {}
-    limits: Mapping[str, tuple[float, float]] = {}
-    help: Mapping[str, str] = {}
 
     def find(self, context: RuleContext) -> Iterable[Finding]:
         f = ITEMS.c
@@ -300,7 +328,7 @@ class CustomerWroteAgain:
                 )
 
 
-class LateDelivery:
+class LateDelivery(ParamsDeclared):
     """An order delivered later than promised, or still not delivered after the promised date
     (plus ``grace_days``): one proactive case per order, opened before the customer complains."""
 
@@ -312,29 +340,18 @@ class LateDelivery:
     )
     kind = "proactive"
     case_type = "proactive"
-    defaults: Mapping[str, Any] = {
-        "grace_days": 0.0,
-        "window_days": 30,
-        "min_order_value": 0.0,
-        "high_delay_days": 7.0,
-    }
-    limits: Mapping[str, tuple[float, float]] = {
-        "grace_days": (0, 60),
-        "window_days": (1, 3650),
-        "min_order_value": (0, 1e12),
-        "high_delay_days": (0, 365),
-    }
-    help: Mapping[str, str] = {
-        "grace_days": "days past the promised date before an order counts as late",
-        "window_days": "orders promised within this many days are watched",
-        "min_order_value": "smaller orders are left alone",
-        "high_delay_days": "a delay this long (or a top-tier customer) makes the case high",
-    }
+    parameters = (
+        Param("grace_days", 0.0, 0, 60, "days past the promised date before an order is late"),
+        Param("window_days", 30, 1, 3650, "orders promised within this many days are watched"),
+        Param("min_order_value", 0.0, 0, 1e12, "smaller orders are left alone"),
+        Param("high_delay_days", 7.0, 0, 365,
+              "a delay this long (or a top-tier customer) makes the case high"),
+    )  # fmt: skip
 
     def find(self, context: RuleContext) -> Iterable[Finding]:
         o, c = ORDERS.c, CUSTOMERS.c
         grace = dt.timedelta(days=float(context.params["grace_days"]))
-        start = max(context.since, context.now - dt.timedelta(days=context.params["window_days"]))
+        start = self.window_start(context)
         rows = context.connection.execute(
             select(
                 o.id, o.external_id, o.customer_id, o.amount, o.currency, o.status,
@@ -401,7 +418,7 @@ def _main_theme(themes: Any) -> str:
     return str(mentions[0]["theme"]) if mentions else "any"
 
 
-class RepeatedContacts:
+class RepeatedContacts(ParamsDeclared):
     """A customer who keeps writing about the same problem and nobody has followed up."""
 
     name = "repeated_contacts"
@@ -412,16 +429,14 @@ class RepeatedContacts:
     )
     kind = "proactive"
     case_type = "proactive"
-    defaults: Mapping[str, Any] = {"min_contacts": 3, "window_days": 14}
-    limits: Mapping[str, tuple[float, float]] = {"min_contacts": (2, 100), "window_days": (1, 365)}
-    help: Mapping[str, str] = {
-        "min_contacts": "how many tickets about one theme make a pattern",
-        "window_days": "within how many days",
-    }
+    parameters = (
+        Param("min_contacts", 3, 2, 100, "how many tickets about one theme make a pattern"),
+        Param("window_days", 14, 1, 365, "within how many days"),
+    )
 
     def find(self, context: RuleContext) -> Iterable[Finding]:
         f, c = ITEMS.c, CUSTOMERS.c
-        start = max(context.since, context.now - dt.timedelta(days=context.params["window_days"]))
+        start = self.window_start(context)
         rows = context.connection.execute(
             select(f.id, f.customer_id, f.themes, c.name)
             .select_from(ITEMS.join(CUSTOMERS, c.id == f.customer_id))
@@ -452,7 +467,7 @@ class RepeatedContacts:
             )
 
 
-class SentimentTurningNegative:
+class SentimentTurningNegative(ParamsDeclared):
     """A customer who was content and no longer is: their last ``recent`` analysed items are
     negative, after at least ``earlier`` items of which at most ``max_earlier_negative_share``
     were negative."""
@@ -465,28 +480,18 @@ class SentimentTurningNegative:
     )
     kind = "proactive"
     case_type = "proactive"
-    defaults: Mapping[str, Any] = {
-        "recent": 2,
-        "earlier": 2,
-        "max_earlier_negative_share": 0.34,
-        "window_days": 30,
-    }
-    limits: Mapping[str, tuple[float, float]] = {
-        "recent": (1, 20),
-        "earlier": (1, 100),
-        "max_earlier_negative_share": (0.0, 1.0),
-        "window_days": (1, 365),
-    }
-    help: Mapping[str, str] = {
-        "recent": "how many of the latest items must be negative",
-        "earlier": "how many items before them are needed to know the customer was content",
-        "max_earlier_negative_share": "at most this share of the earlier items negative",
-        "window_days": "the latest negative item is at most this old",
-    }
+    parameters = (
+        Param("recent", 2, 1, 20, "how many of the latest items must be negative"),
+        Param("earlier", 2, 1, 100,
+              "how many items before them are needed to know the customer was content"),
+        Param("max_earlier_negative_share", 0.34, 0, 1,
+              "at most this share of the earlier items negative"),
+        Param("window_days", 30, 1, 365, "the latest negative item is at most this old"),
+    )  # fmt: skip
 
     def find(self, context: RuleContext) -> Iterable[Finding]:
         f, c = ITEMS.c, CUSTOMERS.c
-        start = max(context.since, context.now - dt.timedelta(days=context.params["window_days"]))
+        start = self.window_start(context)
         recent_negative = (
             select(f.customer_id)
             .where(
@@ -535,7 +540,7 @@ class SentimentTurningNegative:
             )
 
 
-class NpsDrop:
+class NpsDrop(ParamsDeclared):
     """A segment whose NPS fell significantly: the last ``period_days`` against the period
     before, each with at least ``min_answers`` answers, by at least ``min_drop`` points, the
     z-test of the difference significant at ``confidence``."""
@@ -548,26 +553,14 @@ class NpsDrop:
     )
     kind = "proactive"
     case_type = "proactive"
-    defaults: Mapping[str, Any] = {
-        "period_days": 30,
-        "min_answers": 30,
-        "min_drop": 5.0,
-        "confidence": 0.95,
-        "dimensions": list(NPS_DIMENSIONS),
-    }
-    limits: Mapping[str, tuple[float, float]] = {
-        "period_days": (7, 365),
-        "min_answers": (10, 1_000_000),
-        "min_drop": (0, 200),
-        "confidence": (0.5, 0.999),
-    }
-    help: Mapping[str, str] = {
-        "period_days": "the length of the two periods compared",
-        "min_answers": "answers each period needs before it is compared",
-        "min_drop": "the smallest fall, in NPS points, worth a case",
-        "confidence": "the confidence of the significance test",
-        "dimensions": "what segments are: " + ", ".join(NPS_DIMENSIONS),
-    }
+    parameters = (
+        Param("period_days", 30, 7, 365, "the length of the two periods compared"),
+        Param("min_answers", 30, 10, 1_000_000, "answers each period needs before it is compared"),
+        Param("min_drop", 5.0, 0, 200, "the smallest fall, in NPS points, worth a case"),
+        Param("confidence", 0.95, 0.5, 0.999, "the confidence of the significance test"),
+        Param("dimensions", list(NPS_DIMENSIONS), help="what segments are: "
+              + ", ".join(NPS_DIMENSIONS)),
+    )  # fmt: skip
 
     def find(self, context: RuleContext) -> Iterable[Finding]:
         f, c = ITEMS.c, CUSTOMERS.c

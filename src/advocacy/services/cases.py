@@ -99,19 +99,6 @@ def _event(connection: Connection, case_id: int, now: dt.datetime, actor: str, k
     )
 
 
-def priority_of(kind: str, rating: float | None, scale: float | None) -> str:
-    """The priority a rule gives an item: an urgent ticket is urgent; a detractor of 0–3 or a
-    review of at most 1 of 5 is high; other detractors and reviews of 2 of 5 are normal."""
-    if kind == "ticket":
-        return "urgent"
-    if rating is None:
-        return "normal"
-    if kind == "nps":
-        return "high" if rating <= 3 else "normal"
-    share = rating / (scale or 5)
-    return "high" if share <= 0.2 else "normal"
-
-
 def open_case(
     engine: Engine,
     *,
