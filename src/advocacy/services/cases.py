@@ -43,6 +43,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "closed": frozenset({"in_progress"}),
 }
 MAX_ESCALATION = 3
+#: The owner filter that keeps cases nobody owns yet.
+UNASSIGNED = "none"
 log = logging.getLogger(__name__)
 #: How far back the rules look for items without a case on their first run over a catalogue.
 RULES_WINDOW = dt.timedelta(days=30)
@@ -541,18 +543,21 @@ def list_cases(
     team: str | None = None,
     rule: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Cases, most urgent first (past due, then priority, then due time), JSON-ready."""
+    """Cases, most urgent first (past due, then priority, then due time), JSON-ready.
+    ``owner`` :data:`UNASSIGNED` keeps the cases nobody owns yet."""
     c = Customer.__table__.c
-    query = select(CASES, c.external_id.label("customer_ref")).select_from(
-        CASES.outerjoin(Customer.__table__, c.id == CASES.c.customer_id)
-    )
+    query = select(
+        CASES, c.external_id.label("customer_ref"), c.name.label("customer_name")
+    ).select_from(CASES.outerjoin(Customer.__table__, c.id == CASES.c.customer_id))
     if status == "active":
         query = query.where(CASES.c.status.in_(OPEN))
     elif status:
         query = query.where(CASES.c.status == _check(status, STATUSES, "status"))
     if type:
         query = query.where(CASES.c.type == _check(type, TYPES, "type"))
-    if owner:
+    if owner == UNASSIGNED:
+        query = query.where(CASES.c.owner.is_(None))
+    elif owner:
         query = query.where(CASES.c.owner == owner)
     if priority:
         query = query.where(CASES.c.priority == _check(priority, PRIORITIES, "priority"))
@@ -586,6 +591,7 @@ def _document(row: Any, item_ids: list[int], now: dt.datetime) -> dict[str, Any]
     return {
         "id": row.id,
         "customer_id": row.customer_ref,
+        "customer_name": row.customer_name,
         "type": row.type,
         "rule": row.rule,
         "title": row.title,
@@ -611,7 +617,7 @@ def get_case(engine: Engine, case_id: int, *, now: dt.datetime) -> dict[str, Any
     c = Customer.__table__.c
     with engine.connect() as connection:
         row = connection.execute(
-            select(CASES, c.external_id.label("customer_ref"))
+            select(CASES, c.external_id.label("customer_ref"), c.name.label("customer_name"))
             .select_from(CASES.outerjoin(Customer.__table__, c.id == CASES.c.customer_id))
             .where(CASES.c.id == case_id)
         ).first()
@@ -637,3 +643,20 @@ def get_case(engine: Engine, case_id: int, *, now: dt.datetime) -> dict[str, Any
         for e in events
     ]
     return document
+
+
+def status_counts(engine: Engine, *, now: dt.datetime) -> dict[str, int]:
+    """How many cases are in each status, and how many open ones are past due (``overdue``)."""
+    with engine.connect() as connection:
+        counts = dict.fromkeys(STATUSES, 0)
+        for status, count in connection.execute(
+            select(CASES.c.status, func.count()).group_by(CASES.c.status)
+        ):
+            counts[status] = int(count)
+        counts["overdue"] = int(
+            connection.scalar(
+                select(func.count()).where(CASES.c.status.in_(OPEN), CASES.c.due_at < now)
+            )
+            or 0
+        )
+    return counts
