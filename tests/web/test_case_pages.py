@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import select
@@ -360,6 +361,24 @@ def test_an_advocate_replies_from_a_template_in_the_customers_language(site: Sit
     assert "Spanish" in replies  # es-ES customer: the Spanish wording
     timeline = written.text.split('data-testid="timeline"')[1]
     assert "Reply written (E-mail, Spanish, Apology)" in timeline
+
+
+def test_a_reply_written_from_the_page_is_signed_with_the_configured_company(
+    site_factory: Callable[..., Site],
+) -> None:
+    site = site_factory(mail_from="Tienda <Sol> <care@tienda.example>")
+    case_id = _manual(site)
+    client = site.login(Role.ADVOCATE)
+    csrf = csrf_of(client, f"/cases/{case_id}")
+
+    written = client.post(
+        f"/cases/{case_id}/replies", data={"csrf_token": csrf, "template": "thanks"}
+    )
+
+    replies = written.text.split('data-testid="replies"')[1].split("</table>")[0]
+    assert "advocate" in replies  # the agent signs
+    assert "Tienda" in replies
+    assert "<Sol>" not in replies
 
 
 def test_a_reply_needs_a_template_or_a_text_and_keeps_what_was_typed(site: Site) -> None:

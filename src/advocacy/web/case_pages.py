@@ -17,13 +17,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from advocacy.access import Permission
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.services import accounts, case_replies, case_rules, inbox
 from advocacy.services import cases as casework
-from advocacy.store.tables import Customer
 from advocacy.web import i18n
 from advocacy.web.app import page_response
 from advocacy.web.case_texts import (
@@ -49,9 +48,6 @@ Reader = Annotated[Principal, Depends(require(Permission.FEEDBACK_VIEW))]
 Worker = Annotated[Principal, Depends(require(Permission.FEEDBACK_WORK))]
 
 QUEUE_LIMIT = 200
-#: "Nobody yet" is not a filter of the case service: the queue reads this many of the most
-#: urgent cases and keeps the unassigned ones.
-NARROWED_LIMIT = 5_000
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']{1,255}\.[^@\s<>\"'.]{2,63}$")
 TEXT_LIMIT = 10_000
 
@@ -59,31 +55,10 @@ TEXT_LIMIT = 10_000
 # --- reading --------------------------------------------------------------------------------
 
 
-def _customer_names(engine: Engine, refs: set[str]) -> dict[str, str]:
-    if not refs:
-        return {}
-    c = Customer.__table__.c
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(c.external_id, c.name).where(c.external_id.in_(sorted(refs)))
-        ).all()
-    return {str(ref): str(name) for ref, name in rows if name}
-
-
 def _status_counts(engine: Engine, now: dt.datetime) -> dict[str, int]:
-    """How many cases are in each status, and how many active ones are past due."""
-    table = casework.CASES
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(table.c.status, func.count()).group_by(table.c.status)
-        ).all()
-        overdue = connection.scalar(
-            select(func.count()).where(table.c.status.in_(casework.OPEN), table.c.due_at < now)
-        )
-    counts = dict.fromkeys(casework.STATUSES, 0)
-    counts.update({str(status): int(n) for status, n in rows})
+    """How many cases are in each status, how many are active and how many past due."""
+    counts = casework.status_counts(engine, now=now)
     counts["active"] = sum(counts[status] for status in casework.OPEN)
-    counts["overdue"] = int(overdue or 0)
     return counts
 
 
@@ -106,10 +81,6 @@ class QueueFilter:
     team: str | None = None
     overdue: bool = False
     customer: str | None = None
-
-    @property
-    def narrowed(self) -> bool:
-        return self.unassigned
 
 
 def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
@@ -156,19 +127,14 @@ def queue(engine: Engine, filters: QueueFilter, *, now: dt.datetime) -> list[dic
         now=now,
         status=filters.status,
         type=filters.type,
-        owner=filters.owner,
+        owner=casework.UNASSIGNED if filters.unassigned else filters.owner,
         overdue=True if filters.overdue else None,
         customer_ref=filters.customer,
         priority=filters.priority,
         team=filters.team,
-        limit=NARROWED_LIMIT if filters.narrowed else QUEUE_LIMIT,
+        limit=QUEUE_LIMIT,
     )
-    if filters.unassigned:
-        found = [case for case in found if not case["owner"]]
-    found = found[:QUEUE_LIMIT]
-    names = _customer_names(engine, {case["customer_id"] for case in found if case["customer_id"]})
     for case in found:
-        case["customer_name"] = names.get(case["customer_id"] or "")
         case["due_text"] = due_text(case, now)
     return found
 
@@ -228,8 +194,6 @@ def case_page_response(
             items.append(inbox.feedback_item(engine, item_id))
         except NotFound:  # removed since: the timeline still names it
             continue
-    names = _customer_names(engine, {case["customer_id"]} if case["customer_id"] else set())
-    case["customer_name"] = names.get(case["customer_id"] or "")
     case["due_text"] = due_text(case, now)
     timeline = [
         {**event, "summary": describe(event), "body": event.get("text") or event.get("note")}
@@ -417,6 +381,7 @@ def reply_to_customer(
                 template=template or None,
                 language=language or None,
                 agent=principal.name,
+                company=case_replies.configured_company(request.app.state.settings),
             )
         except InvalidInput as exc:
             problem = str(exc)
