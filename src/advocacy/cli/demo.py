@@ -93,7 +93,8 @@ def demo(
 
     surveys = build_survey_history(catalogue.engine, today=(today or dt.datetime.now()).date())
     analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
-    from advocacy.demo.casework import set_up_team, work_the_day
+    from advocacy.config import load_settings
+    from advocacy.demo.casework import resurvey_the_day, set_up_team, work_the_day
     from advocacy.services.cases import RulesReport, run_rules
 
     # The rules as a worker would have run them, day by day over the last 30 days, and the
@@ -101,16 +102,21 @@ def demo(
     # a few nobody picked up (past due, escalated); proactive cases from the late deliveries.
     the_day = dt.datetime.combine((today or dt.datetime.now()).date(), dt.time(18, 0))
     set_up_team(catalogue.engine, DEMO_DOMAIN, the_day - dt.timedelta(days=31))
+    settings = load_settings(database_url=catalogue.engine.url.render_as_string(False))
     cases = RulesReport()
     worked = {"answered": 0, "resolved": 0}
     for days in range(30, -1, -1):
         day = the_day - dt.timedelta(days=days)
+        # The team's work since the last run first (at the hours it was done), then the rules:
+        # only what is still open past its due time escalates.
+        for key, count in work_the_day(catalogue.engine, day, DEMO_DOMAIN).items():
+            worked[key] = worked.get(key, 0) + count
         done = run_rules(catalogue.engine, now=day)
         cases.opened += done.opened
         cases.joined += done.joined
         cases.escalated += done.escalated
         cases.proactive += done.proactive
-        for key, count in work_the_day(catalogue.engine, day, DEMO_DOMAIN).items():
+        for key, count in resurvey_the_day(catalogue.engine, settings, day).items():
             worked[key] = worked.get(key, 0) + count
     ensure_facts(catalogue.engine)
     logins = demo_users(catalogue.engine)
