@@ -626,3 +626,158 @@ def test_analysts_see_no_open_a_case_form_and_cannot_open_one(site: Site) -> Non
     assert 'data-testid="open-case"' not in page.text
     assert refused.status_code == 403
     assert casework.list_cases(site.app.state.engine, now=site.clock.now) == []
+
+
+# --- closing the loop: the metrics and the replies to post ----------------------------------
+
+
+def test_the_metrics_page_counts_cases_overall_per_team_and_per_rule(site: Site) -> None:
+    engine = site.app.state.engine
+    done = _manual(site, title="Done", team="Spain " + HOSTILE)
+    _manual(site, title="Open", priority="urgent")  # due in 4 hours
+    casework.change_status(engine, done, "resolved", now=site.clock.now, actor="test")
+    site.clock.advance(hours=7)
+    client = site.login(Role.ANALYST)
+
+    page = client.get("/cases/metrics?period=30")
+
+    assert page.status_code == 200
+    table = page.text.split('data-testid="metrics"')[1].split("</table>")[0]
+    overall = table.split('data-group="overall"')[1].split("</tr>")[0]
+    cells = re.findall(r'<td class="num[^"]*">([^<]*)', overall)
+    assert cells[:4] == ["2", "1", "1", "1"]  # opened, resolved, open, overdue now
+    assert "50.0%" in overall  # one met of one resolved + one past due
+    assert "1 of 2" in overall
+    assert "Spain &lt;script&gt;" in table
+    assert HOSTILE not in page.text
+    assert "No team" in table
+    assert "Opened by hand" in table
+    assert "Per team" in table
+    assert "Per rule" in table
+    assert "95 % Wilson score interval" in page.text
+    assert 'value="30" selected' in page.text
+
+
+def test_the_metrics_are_written_in_the_readers_language(site: Site) -> None:
+    engine = site.app.state.engine
+    done = _manual(site, title="Done")
+    _manual(site, title="Open", priority="urgent")
+    casework.change_status(engine, done, "resolved", now=site.clock.now, actor="test")
+    site.clock.advance(hours=7)
+    client = site.login(Role.ANALYST)
+
+    page = client.get("/cases/metrics?period=all", headers={"Accept-Language": "es"})
+
+    overall = page.text.split('data-group="overall"')[1].split("</tr>")[0]
+    assert "50,0%" in overall
+
+
+def test_a_bad_period_is_a_clear_error_and_viewers_see_no_metrics(site: Site) -> None:
+    client = site.login(Role.ANALYST)
+
+    bad = client.get("/cases/metrics?period=forever")
+    viewer = site.login(Role.VIEWER).get("/cases/metrics")
+
+    assert bad.status_code == 400
+    assert "period" in bad.text
+    assert viewer.status_code == 403
+
+
+def test_the_queue_links_to_the_metrics_and_the_replies_to_post(site: Site) -> None:
+    page = site.login(Role.ANALYST).get("/cases")
+
+    assert 'href="/cases/metrics"' in page.text
+    assert 'href="/cases/replies"' in page.text
+
+
+def _public_reply(site: Site, body: str) -> dict[str, object]:
+    """A reply to C1's Trustpilot review, waiting to be posted."""
+    from advocacy.services import case_replies
+    from advocacy.store.tables import FeedbackItem
+
+    case = next(case for case in _rules(site) if case["customer_id"] == "C1")
+    items = FeedbackItem.__table__.c
+    with site.app.state.engine.connect() as connection:
+        review = connection.scalar(
+            select(items.id).where(items.kind == "review", items.id.in_(case["source_item_ids"]))
+        )
+    return case_replies.write_reply(
+        site.app.state.engine,
+        int(str(case["id"])),
+        actor="test",
+        now=site.clock.now,
+        body=body,
+        channel="platform",
+        item_id=review,
+    )
+
+
+def test_an_advocate_sees_a_public_reply_to_post_and_marks_it_posted(site: Site) -> None:
+    reply = _public_reply(site, "Lo sentimos, " + HOSTILE)
+    client = site.login(Role.ADVOCATE)
+
+    listed = client.get("/cases/replies")
+    posted = client.post(
+        f"/cases/replies/{reply['id']}/posted",
+        data={"csrf_token": csrf_of(client, "/cases/replies")},
+    )
+    twice = client.post(
+        f"/cases/replies/{reply['id']}/posted",
+        data={"csrf_token": csrf_of(client, "/cases/replies")},
+    )
+
+    assert listed.status_code == 200
+    entry = listed.text.split(f'data-reply="{reply["id"]}"')[1].split("</li>")[0]
+    assert "trustpilot" in entry
+    assert "Lo sentimos, &lt;script&gt;" in entry
+    assert f'href="/cases/{reply["case_id"]}"' in entry
+    assert "Mark as posted" in entry
+    assert HOSTILE not in listed.text
+    assert 'href="/cases/replies.csv"' in listed.text
+    assert posted.status_code == 200
+    assert "Marked as posted." in posted.text
+    assert f'data-reply="{reply["id"]}"' not in posted.text
+    assert "No replies are waiting to be posted." in posted.text
+    assert twice.status_code == 400
+    assert "not waiting to be posted" in twice.text
+    case = client.get(f"/cases/{reply['case_id']}").text
+    assert "Reply posted on the platform" in case.split('data-testid="timeline"')[1]
+
+
+def test_the_replies_to_post_download_as_csv_safe_for_spreadsheets(site: Site) -> None:
+    reply = _public_reply(site, "=1+1 Lo sentimos.")
+
+    advocate = site.login(Role.ADVOCATE).get("/cases/replies.csv")
+    analyst = site.login(Role.ANALYST).get("/cases/replies.csv")
+
+    assert advocate.status_code == 200
+    assert advocate.headers["content-type"].startswith("text/csv")
+    assert "attachment" in advocate.headers["content-disposition"]
+    lines = advocate.text.splitlines()
+    assert lines[0].startswith("platform,review_id,author")
+    assert "'=1+1 Lo sentimos." in lines[1]
+    assert f",{reply['case_id']},{reply['id']}," in lines[1]
+    assert analyst.status_code == 200  # analysts export data
+
+
+def test_who_may_not_post_replies_cannot_and_without_the_forms_token_nobody_can(
+    site: Site,
+) -> None:
+    reply = _public_reply(site, "Lo sentimos.")
+    analyst = site.login(Role.ANALYST)
+    advocate = site.login(Role.ADVOCATE)
+
+    read = analyst.get("/cases/replies")
+    refused = analyst.post(
+        f"/cases/replies/{reply['id']}/posted", data={"csrf_token": csrf_of(analyst, "/cases")}
+    )
+    forged = advocate.post(f"/cases/replies/{reply['id']}/posted", data={"csrf_token": "x"})
+    viewer = site.login(Role.VIEWER)
+
+    assert read.status_code == 200
+    assert "Mark as posted" not in read.text
+    assert refused.status_code == 403
+    assert forged.status_code == 403
+    assert viewer.get("/cases/replies").status_code == 403
+    assert viewer.get("/cases/replies.csv").status_code == 403
+    assert "Lo sentimos." in advocate.get("/cases/replies").text  # still waiting

@@ -23,7 +23,7 @@ from advocacy.access import Permission
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.services import accounts, case_replies, case_rules, inbox
 from advocacy.services import cases as casework
-from advocacy.web import i18n
+from advocacy.web import case_loop_pages, i18n
 from advocacy.web.app import page_response
 from advocacy.web.case_texts import (
     condition_names,
@@ -42,6 +42,7 @@ from advocacy.web.pages import context
 from advocacy.web.security import Principal, now_of, require
 
 pages = APIRouter(include_in_schema=False)
+pages.include_router(case_loop_pages.pages)  # the metrics and the replies to post
 _ = i18n.gettext_
 
 Reader = Annotated[Principal, Depends(require(Permission.FEEDBACK_VIEW))]

@@ -332,3 +332,51 @@ def condition_names() -> dict[str, str]:
         "priority": _("Priority"),
         "tier": _("Value tier"),
     }
+
+
+def metric_definitions() -> list[tuple[str, str]]:
+    """What each figure of the closing-the-loop metrics means (docs/replies.md)."""
+    return [
+        (_("Opened"), _("cases opened in the period.")),
+        (_("Resolved"), _("of those, the cases resolved or closed.")),
+        (_("Open"), _("of those, the cases open, in progress or waiting.")),
+        (_("Overdue now"), _("open cases past their due time now.")),
+        (
+            _("First response"),
+            _(
+                "the median and the 90th percentile of the hours from opening to the first "
+                "response, over the cases that have one."
+            ),
+        ),
+        (
+            _("Resolution"),
+            _("the same, to resolution (the time it was resolved, else the time it was closed)."),
+        ),
+        (
+            _("SLA met"),
+            _(
+                "cases resolved at or before their due time ÷ (resolved cases + open cases past "
+                "due), with its 95 % Wilson score interval. Open cases still within their time "
+                "are not judged yet."
+            ),
+        ),
+        (
+            _("Re-surveys answered"),
+            _("re-surveys that asked the customer, and how many of them were answered."),
+        ),
+        (
+            _("Before → after"),
+            _(
+                "over the answered re-surveys whose case came from NPS answers: the mean score "
+                "before (a case's before is the mean of its NPS answers) and the mean re-survey "
+                "score after, and the mean change."
+            ),
+        ),
+        (
+            _("Detractors won back"),
+            _(
+                "of the detractors (before at most 6), how many became passives (7–8) or "
+                "promoters (9–10)."
+            ),
+        ),
+    ]
