@@ -781,3 +781,176 @@ def test_who_may_not_post_replies_cannot_and_without_the_forms_token_nobody_can(
     assert viewer.get("/cases/replies").status_code == 403
     assert viewer.get("/cases/replies.csv").status_code == 403
     assert "Lo sentimos." in advocate.get("/cases/replies").text  # still waiting
+
+
+# --- re-surveys -------------------------------------------------------------------------------
+
+
+def _survey(site: Site, name: str = "After your case") -> str:
+    from advocacy.services import surveys
+
+    surveys.create_survey(site.app.state.engine, now=site.clock.now, key="after-case", name=name)
+    return "after-case"
+
+
+def test_a_lead_turns_the_automatic_re_survey_on_from_the_rules_page(site: Site) -> None:
+    from advocacy.services import resurveys
+
+    _survey(site, name="After " + HOSTILE)
+    client = site.login(Role.LEAD)
+    page = client.get("/cases/rules")
+    csrf = csrf_of(client, "/cases/rules")
+
+    saved = client.post(
+        "/cases/resurvey-setting",
+        data={"csrf_token": csrf, "enabled": "yes", "survey": "after-case", "delay_days": "3"},
+    )
+
+    assert "Automatic re-survey" in page.text
+    assert "After &lt;script&gt;" in page.text
+    assert HOSTILE not in page.text
+    assert saved.status_code == 200
+    assert "Re-survey setting saved." in saved.text
+    setting = resurveys.resurvey_setting(site.app.state.engine)
+    assert (setting["enabled"], setting["survey"], setting["delay_days"]) == (
+        True,
+        "after-case",
+        3,
+    )
+    shown = saved.text.split('data-testid="resurvey-setting"')[1].split("</section>")[0]
+    assert '<span class="rule-state" data-testid="resurvey-state">On</span>' in shown
+    assert 'value="after-case" selected' in shown
+    assert 'value="3"' in shown
+    off = client.post("/cases/resurvey-setting", data={"csrf_token": csrf, "survey": "after-case"})
+    assert resurveys.resurvey_setting(site.app.state.engine)["enabled"] is False
+    assert 'data-testid="resurvey-state">Off' in off.text
+
+
+@pytest.mark.parametrize(
+    ("form", "reason"),
+    [
+        ({"enabled": "yes", "survey": "after-case", "delay_days": "soon"}, "from 0 to 365"),
+        ({"enabled": "yes", "survey": "after-case", "delay_days": "400"}, "from 0 to 365"),
+        ({"enabled": "yes", "survey": "", "delay_days": "3"}, "Choose the survey"),
+        ({"enabled": "yes", "survey": "nope", "delay_days": "3"}, "There is no survey nope"),
+    ],
+)
+def test_a_bad_re_survey_setting_says_why_and_keeps_what_was_typed(
+    site: Site, form: dict[str, str], reason: str
+) -> None:
+    from advocacy.services import resurveys
+
+    _survey(site)
+    client = site.login(Role.LEAD)
+
+    refused = client.post(
+        "/cases/resurvey-setting", data={"csrf_token": csrf_of(client, "/cases/rules"), **form}
+    )
+
+    assert refused.status_code == 400
+    assert reason in refused.text
+    shown = refused.text.split('data-testid="resurvey-setting"')[1].split("</section>")[0]
+    assert f'value="{form["delay_days"]}"' in shown
+    assert "checked" in shown
+    assert resurveys.resurvey_setting(site.app.state.engine)["enabled"] is False
+
+
+@pytest.mark.parametrize("role", [Role.ADVOCATE, Role.ANALYST])
+def test_only_leads_and_admins_change_the_re_survey_setting(site: Site, role: Role) -> None:
+    _survey(site)
+    client = site.login(role)
+
+    refused = client.post(
+        "/cases/resurvey-setting",
+        data={
+            "csrf_token": csrf_of(client, "/cases"),
+            "enabled": "yes",
+            "survey": "after-case",
+            "delay_days": "3",
+        },
+    )
+    forged = site.login(Role.LEAD).post(
+        "/cases/resurvey-setting",
+        data={"csrf_token": "x", "enabled": "yes", "survey": "after-case", "delay_days": "3"},
+    )
+
+    assert refused.status_code == 403
+    assert forged.status_code == 403
+
+
+def test_an_advocate_re_surveys_the_customer_of_a_resolved_case_once(site: Site) -> None:
+    from advocacy.store.tables import SurveyInvitation
+
+    _survey(site, name="After " + HOSTILE)
+    case_id = _manual(site)
+    client = site.login(Role.ADVOCATE)
+    still_open = client.get(f"/cases/{case_id}")
+    casework.change_status(
+        site.app.state.engine, case_id, "resolved", now=site.clock.now, actor="test"
+    )
+    resolved = client.get(f"/cases/{case_id}")
+
+    asked = client.post(
+        f"/cases/{case_id}/resurvey",
+        data={"csrf_token": csrf_of(client, f"/cases/{case_id}"), "survey": "after-case"},
+    )
+    again = client.post(
+        f"/cases/{case_id}/resurvey",
+        data={"csrf_token": csrf_of(client, f"/cases/{case_id}"), "survey": "after-case"},
+    )
+
+    assert 'data-testid="resurvey-form"' not in still_open.text
+    assert 'data-testid="resurvey-form"' in resolved.text
+    assert "After &lt;script&gt;" in resolved.text
+    assert HOSTILE not in resolved.text
+    assert asked.status_code == 200
+    assert "The customer is asked again." in asked.text
+    section = asked.text.split('data-testid="resurvey"')[1].split("</section>")[0]
+    assert "after-case" in section
+    assert "Queued to be e-mailed" in section
+    assert "Not answered yet" in section
+    assert 'data-testid="resurvey-form"' not in asked.text
+    assert again.status_code == 400
+    assert "re-surveyed already" in again.text
+    invitations = SurveyInvitation.__table__
+    with site.app.state.engine.begin() as connection:
+        connection.execute(
+            invitations.update().values(score=9, answered_at=site.clock.now, status="sent")
+        )
+    answered = client.get(f"/cases/{case_id}").text
+    assert "9/10" in answered.split('data-testid="resurvey-answer"')[1].split("</dd>")[0]
+
+
+def test_a_re_survey_needs_a_survey_that_exists_and_a_worker_to_ask(site: Site) -> None:
+    _survey(site)
+    case_id = _manual(site)
+    engine = site.app.state.engine
+    casework.change_status(engine, case_id, "resolved", now=site.clock.now, actor="test")
+    advocate, analyst = site.login(Role.ADVOCATE), site.login(Role.ANALYST)
+
+    unknown = advocate.post(
+        f"/cases/{case_id}/resurvey",
+        data={"csrf_token": csrf_of(advocate, f"/cases/{case_id}"), "survey": "nope"},
+    )
+    refused = analyst.post(
+        f"/cases/{case_id}/resurvey",
+        data={"csrf_token": csrf_of(analyst, f"/cases/{case_id}"), "survey": "after-case"},
+    )
+    forged = advocate.post(
+        f"/cases/{case_id}/resurvey", data={"csrf_token": "x", "survey": "after-case"}
+    )
+    missing = advocate.post(
+        "/cases/999999/resurvey",
+        data={"csrf_token": csrf_of(advocate, f"/cases/{case_id}"), "survey": "after-case"},
+    )
+
+    assert unknown.status_code == 400
+    assert "There is no survey nope" in unknown.text
+    assert 'data-testid="resurvey-form"' in unknown.text
+    assert refused.status_code == 403
+    assert 'data-testid="resurvey-form"' not in analyst.get(f"/cases/{case_id}").text
+    assert forged.status_code == 403
+    assert missing.status_code == 404
+    assert casework.get_case(engine, case_id, now=site.clock.now)["timeline"][-1]["kind"] == (
+        "status"
+    )

@@ -21,7 +21,15 @@ from sqlalchemy import Engine, select
 
 from advocacy.access import Permission
 from advocacy.errors import InvalidInput, NotFound
-from advocacy.services import accounts, case_replies, case_rules, inbox
+from advocacy.services import (
+    accounts,
+    case_replies,
+    case_rules,
+    inbox,
+    invitations,
+    resurveys,
+    surveys,
+)
 from advocacy.services import cases as casework
 from advocacy.web import case_loop_pages, i18n
 from advocacy.web.app import page_response
@@ -30,6 +38,7 @@ from advocacy.web.case_texts import (
     describe,
     details_rows,
     due_text,
+    invitation_status_names,
     param_help,
     priority_names,
     reply_status_names,
@@ -175,6 +184,7 @@ def _done_message(done: str | None) -> str | None:
         "reply": _("Reply saved."),
         "opened": _("Case opened."),
         "exists": _("This feedback is in this case already."),
+        "resurvey": _("The customer is asked again."),
     }.get(done or "")
 
 
@@ -201,6 +211,7 @@ def case_page_response(
         for event in case["timeline"]
     ]
     template_keys = list(dict.fromkeys(t.key for t in case_replies.list_templates(engine)))
+    asked = _resurvey_of(request, case["timeline"])
     return page_response(
         request,
         "case.html",
@@ -223,6 +234,12 @@ def case_page_response(
             template_keys=template_keys,
             template_names=template_names(),
             reply_status_names=reply_status_names(),
+            resurvey=asked,
+            can_resurvey=asked is None
+            and case["status"] in resurveys.DONE
+            and bool(case["customer_id"]),
+            surveys=_active_surveys(engine),
+            invitation_status_names=invitation_status_names(),
             kind_names={
                 "nps": _("NPS answers"),
                 "review": _("Reviews"),
@@ -237,6 +254,24 @@ def case_page_response(
         ),
         status=status,
     )
+
+
+def _resurvey_of(request: Request, timeline: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The case's re-survey invitation (status, score), from its timeline; ``None`` without."""
+    asked = [event for event in timeline if event["kind"] == "resurvey"]
+    if not asked or not isinstance(asked[-1].get("invitation_id"), int):
+        return None
+    try:
+        found = invitations.get_invitation(
+            request.app.state.engine, request.app.state.settings, asked[-1]["invitation_id"]
+        )
+    except NotFound:  # removed since
+        return None
+    return {**found.as_dict(), "reason": asked[-1].get("reason")}
+
+
+def _active_surveys(engine: Engine) -> list[surveys.SurveyInfo]:
+    return [survey for survey in surveys.list_surveys(engine) if survey.active]
 
 
 @pages.get("/cases/{case_id:int}", response_class=HTMLResponse)
@@ -393,6 +428,39 @@ def reply_to_customer(
     return _done(case_id, "reply")
 
 
+@pages.post("/cases/{case_id:int}/resurvey", response_class=HTMLResponse)
+def resurvey_customer(
+    request: Request,
+    case_id: int,
+    principal: Worker,
+    survey: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Ask the customer of a resolved case again, with the survey chosen."""
+    problem = None
+    if not survey.strip():
+        problem = _("Choose the survey to ask the customer with.")
+    else:
+        try:
+            resurveys.resurvey(
+                request.app.state.engine,
+                request.app.state.settings,
+                case_id,
+                survey_key=survey.strip(),
+                now=now_of(request),
+                actor=principal.name,
+            )
+        except InvalidInput as exc:
+            problem = str(exc)
+        except NotFound:
+            casework.get_case(request.app.state.engine, case_id, now=now_of(request))
+            problem = _("There is no survey %(survey)s.") % {"survey": survey.strip()[:200]}
+    if problem is not None:
+        return case_page_response(
+            request, principal, case_id, error=problem, typed={"survey": survey}, status=400
+        )
+    return _done(case_id, "resurvey")
+
+
 @pages.post("/cases/open", response_class=HTMLResponse)
 def open_case_by_hand(
     request: Request,
@@ -494,6 +562,7 @@ def rules_page_response(
         "rule": _("Rule saved."),
         "assignment": _("Assignment rule added."),
         "removed": _("Assignment rule removed."),
+        "resurvey": _("Re-survey setting saved."),
     }.get(request.query_params.get("done") or "")
     return page_response(
         request,
@@ -505,6 +574,8 @@ def rules_page_response(
             assignments=case_rules.list_assignment_rules(engine),
             condition_names=condition_names(),
             conditions=case_rules.CONDITIONS,
+            resurvey=resurveys.resurvey_setting(engine),
+            surveys=_active_surveys(engine),
             typed=typed,
             error=error,
             message=None if error else done,
@@ -553,6 +624,41 @@ async def change_rule(request: Request, name: str, principal: Manager) -> Respon
             status=400,
         )
     return RedirectResponse(f"/cases/rules?done=rule#rule-{name}", status_code=303)
+
+
+@pages.post("/cases/resurvey-setting", response_class=HTMLResponse)
+def change_resurvey_setting(
+    request: Request,
+    principal: Manager,
+    enabled: Annotated[str, Form(max_length=5)] = "",
+    survey: Annotated[str, Form(max_length=200)] = "",
+    delay_days: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Turn the automatic re-survey on (a survey and a delay in days) or off."""
+    typed = {"resurvey": {"enabled": bool(enabled), "survey": survey, "delay_days": delay_days}}
+    delay = delay_days.strip()
+    problem = None
+    if delay and not (delay.isdigit() and int(delay) <= 365):
+        problem = _("The delay is a whole number of days from 0 to 365.")
+    elif enabled and not (survey.strip() and delay):
+        problem = _("Choose the survey and the delay in days to turn the re-survey on.")
+    if problem is None:
+        try:
+            resurveys.set_resurvey(
+                request.app.state.engine,
+                survey_key=survey.strip() or None,
+                delay_days=int(delay) if delay else None,
+                enabled=bool(enabled),
+                actor=principal.name,
+                now=now_of(request),
+            )
+        except InvalidInput as exc:
+            problem = str(exc)
+        except NotFound:
+            problem = _("There is no survey %(survey)s.") % {"survey": survey.strip()[:200]}
+    if problem is not None:
+        return rules_page_response(request, principal, error=problem, typed=typed, status=400)
+    return RedirectResponse("/cases/rules?done=resurvey#resurvey", status_code=303)
 
 
 @pages.post("/cases/assignments", response_class=HTMLResponse)

@@ -380,3 +380,15 @@ def metric_definitions() -> list[tuple[str, str]]:
             ),
         ),
     ]
+
+
+def invitation_status_names() -> dict[str, str]:
+    """A (re-)survey invitation's status, in words."""
+    return {
+        "queued": _("Queued to be e-mailed"),
+        "sending": _("Being e-mailed"),
+        "sent": _("E-mailed"),
+        "failed": _("Not sent"),
+        "link": _("Personal link made"),
+        "skipped": _("Not asked"),
+    }
