@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     ``dashboard_cache_seconds`` (``ADVOCACY_DASHBOARD_CACHE_SECONDS``, 30; 0 recomputes on every
     request). Cookies are marked ``Secure`` when a request came over HTTPS;
     ``ADVOCACY_SECURE_COOKIES=true`` forces it (behind a proxy that ends TLS), ``false`` never.
+    Cases: ``case_escalation_email`` (``ADVOCACY_CASE_ESCALATION_EMAIL``) is told of every
+    escalation by e-mail, besides the case's owner (``docs/notifications.md``).
     """
 
     model_config = SettingsConfigDict(env_prefix="ADVOCACY_", extra="ignore")
@@ -57,6 +59,7 @@ class Settings(BaseSettings):
     survey_consent: Literal["assumed", "required"] = Field(default="assumed")
     worker: Literal["in-process", "external"] = Field(default="in-process")
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    case_escalation_email: str | None = Field(default=None, max_length=320)
 
     @field_validator("languages")
     @classmethod
@@ -65,6 +68,17 @@ class Settings(BaseSettings):
         if not codes or not all(code.isalpha() and 2 <= len(code) <= 3 for code in codes):
             raise ValueError("languages are ISO 639-1 codes separated by commas, e.g. en,es,ru")
         return ",".join(codes)
+
+    @field_validator("case_escalation_email")
+    @classmethod
+    def _one_address(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        local, at, domain = value.rpartition("@")
+        if not (at and local and domain) or not value.isprintable() or " " in value:
+            raise ValueError("one e-mail address, such as escalations@example.com")
+        return value
 
     @property
     def language_codes(self) -> tuple[str, ...]:

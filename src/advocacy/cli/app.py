@@ -19,6 +19,7 @@ from advocacy.cli.options import db_option
 from advocacy.cli.surveys import surveys_group, worker
 from advocacy.cli.value import clv, segments
 from advocacy.cli.web import serve, tokens, users
+from advocacy.cli.webhooks import webhooks_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -53,3 +54,4 @@ cli.add_command(surveys_group)
 cli.add_command(worker)
 cli.add_command(cases_group)
 cli.add_command(rules_group)
+cli.add_command(webhooks_group)

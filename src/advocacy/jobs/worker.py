@@ -1,6 +1,7 @@
 """The worker: every few seconds, make the invitations triggers owe, send what is due, analyse
-the items not analysed yet, run the case rules (new cases, escalations) and re-survey the
-customers of cases resolved long enough ago.
+the items not analysed yet, run the case rules (new cases, escalations), re-survey the
+customers of cases resolved long enough ago, tell webhooks and people what happened to cases,
+and e-mail the replies written to customers.
 
 ``run_once`` does one round and says what it did; ``start`` runs rounds in a thread until
 ``stop``, which lets the message being sent finish and leaves the rest queued for the next
@@ -20,6 +21,7 @@ from sqlalchemy import Engine
 
 from advocacy.config import Settings
 from advocacy.mail.smtp import Mailer, SmtpMailer
+from advocacy.services import notifications
 from advocacy.services.analysis import analyse_feedback, analyzer_for
 from advocacy.services.cases import run_rules
 from advocacy.services.invitations import run_triggers
@@ -112,7 +114,32 @@ class Worker:
         except Exception as exc:
             log.exception("re-surveying resolved cases failed")
             done["resurveys"] = {"error": str(exc)}
+        self._notify(now, done)
         return done
+
+    def _notify(self, now: dt.datetime, done: dict[str, Any]) -> None:
+        """After the rules: tell webhooks and people of the case events; e-mail the replies."""
+        engine, settings, stop = self.engine, self.settings, self._stop.is_set
+        if stop():
+            return
+        try:
+            queued = notifications.queue_notifications(engine, settings, now=now)
+            delivered = notifications.deliver_notifications(
+                engine, settings, self.mailer, now=now, should_stop=stop
+            )
+            done["notifications"] = {"queued": queued, **delivered.as_dict()}
+        except Exception as exc:
+            log.exception("notifying of case events failed")
+            done["notifications"] = {"error": str(exc)}
+        if stop():
+            return
+        try:
+            done["replies"] = notifications.send_due_replies(
+                engine, settings, self.mailer, now=now, should_stop=stop
+            ).as_dict()
+        except Exception as exc:
+            log.exception("sending case replies failed")
+            done["replies"] = {"error": str(exc)}
 
     def run_forever(self, interval: float | None = None) -> None:
         """Rounds every ``interval`` seconds (the settings' by default) until :meth:`stop`."""

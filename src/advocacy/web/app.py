@@ -135,6 +135,7 @@ def create_app(
         pages,
         survey_admin,
         survey_pages,
+        webhook_api,
     )
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -146,6 +147,7 @@ def create_app(
     app.include_router(survey_admin.api)
     app.include_router(case_api.api)
     app.include_router(case_reply_api.api)
+    app.include_router(webhook_api.api)
     _install_error_handlers(app)
     _install_middleware(app)
     check_every_route_is_guarded(app.routes)
