@@ -172,3 +172,96 @@ def test_the_queue_fits_a_phones_screen(browser: Any, served: Served) -> None:
         page.locator("table.cases tbody tr.case-row th a").first.click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
+
+
+def test_a_lead_turns_the_automatic_re_survey_on_from_the_rules_page(
+    page: Page, served: Served
+) -> None:
+    from advocacy.services import resurveys, surveys
+
+    active = [survey for survey in surveys.list_surveys(served.engine) if survey.active]
+    if not active:
+        active = [
+            surveys.create_survey(
+                served.engine, now=_now(), key="after-case", name="After your case"
+            )
+        ]
+    demo = resurveys.resurvey_setting(served.engine)  # the demo's, put back at the end
+    resurveys.set_resurvey(
+        served.engine, survey_key=None, delay_days=None, enabled=False, actor="test", now=_now()
+    )
+    log_in(page, Role.LEAD, "/cases/rules")
+    section = page.get_by_test_id("resurvey-setting")
+    expect(section.get_by_test_id("resurvey-state")).to_have_text("Off")
+
+    section.get_by_label("Re-survey resolved cases automatically").check()
+    section.get_by_role("combobox").select_option(active[0].key)
+    section.get_by_label("Days after the case is resolved").fill("3")
+    with page.expect_navigation():
+        section.get_by_role("button", name="Save the re-survey setting").click()
+    page.reload()
+
+    section = page.get_by_test_id("resurvey-setting")
+    expect(section.get_by_test_id("resurvey-state")).to_have_text("On")
+    expect(section.get_by_label("Days after the case is resolved")).to_have_value("3")
+    setting = resurveys.resurvey_setting(served.engine)
+    assert (setting["enabled"], setting["survey"], setting["delay_days"]) == (
+        True,
+        active[0].key,
+        3,
+    )
+    assert setting["updated_by"] == "lead@browser.example"
+    resurveys.set_resurvey(
+        served.engine,
+        survey_key=demo["survey"],
+        delay_days=demo["delay_days"],
+        enabled=demo["enabled"],
+        actor="test",
+        now=_now(),
+    )
+    assert page.problems == []
+
+
+def test_an_advocate_marks_a_public_reply_posted(page: Page, served: Served) -> None:
+    from sqlalchemy import select
+
+    from advocacy.services import case_replies
+    from advocacy.store.tables import FeedbackItem
+
+    items = FeedbackItem.__table__.c
+    with served.engine.connect() as connection:
+        review = connection.scalar(
+            select(items.id)
+            .where(
+                items.kind == "review",
+                items.id.not_in(select(casework.CASE_ITEMS.c.feedback_item_id)),
+            )
+            .limit(1)
+        )
+    assert review is not None, "the demo has reviews in no case"
+    case_id = casework.open_case(
+        served.engine, now=_now(), title="A review to answer", item_ids=[int(review)]
+    )
+    reply = case_replies.write_reply(
+        served.engine,
+        case_id,
+        actor="test",
+        now=_now(),
+        body="Thank you <b>for</b> telling us.",
+        channel="platform",
+        item_id=int(review),
+    )
+    log_in(page, Role.ADVOCATE, "/cases")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Replies to post").click()
+
+    entry = page.locator(f"li[data-reply='{reply['id']}']")
+    expect(entry.get_by_test_id("reply-text")).to_have_value("Thank you <b>for</b> telling us.")
+    expect(entry.get_by_role("link", name=f"Case #{case_id}")).to_be_visible()
+    with page.expect_navigation():
+        entry.get_by_role("button", name="Mark as posted").click()
+
+    expect(page.get_by_role("status")).to_have_text("Marked as posted.")
+    expect(page.locator(f"li[data-reply='{reply['id']}']")).to_have_count(0)
+    assert case_replies.get_reply(served.engine, reply["id"])["status"] == "posted"
+    assert page.problems == []
