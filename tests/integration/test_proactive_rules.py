@@ -480,3 +480,43 @@ def test_importing_a_late_order_from_the_command_line_opens_its_case_at_once(
     engine.dispose()
     assert case["customer_id"] == "C2"
     assert case["value_at_risk"] > 350  # the order and the customer's future revenue
+
+
+def test_the_sla_is_set_by_priority_and_type_and_new_cases_are_due_by_it(engine: Engine) -> None:
+    casework.set_sla(engine, priority="high", hours=8, type="proactive", now=NOW, actor="lead")
+    casework.set_sla(engine, priority="normal", hours=48, now=NOW, actor="lead")
+
+    casework.run_rules(engine, now=NOW)
+    manual = casework.open_case_about(engine, now=NOW, actor="a@example.com", customer_ref="C3")
+
+    late = _proactive(engine)["L1"]
+    assert late["priority"] == "high"
+    assert late["due_at"] == (NOW + dt.timedelta(hours=8)).isoformat()  # proactive: 8 h
+    assert (
+        casework.get_case(engine, manual, now=NOW)["due_at"]
+        == (NOW + dt.timedelta(hours=48)).isoformat()
+    )  # normal, every type: 48 h
+    policy = casework.set_sla(engine, priority="high", hours=None, type="proactive", now=NOW,
+                              actor="lead")  # fmt: skip
+    assert policy.period("high", "proactive") == dt.timedelta(hours=24)  # back to all types'
+    with pytest.raises(InvalidInput, match="hours"):
+        casework.set_sla(engine, priority="low", hours=0, now=NOW, actor="lead")
+    with pytest.raises(InvalidInput, match="type"):
+        casework.set_sla(engine, priority="low", hours=5, type="<b>", now=NOW, actor="lead")
+    assert casework.sla_policy(engine).hours["low"] == 168
+    engine.dispose()
+
+
+def test_the_sla_from_the_command_line(
+    engine: Engine, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "--db", database_url, "rules", "sla", "--priority", "urgent",
+                       "--hours", "2", "--type", "urgent_ticket", "--json")  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["by_type"] == {"urgent_ticket": {"urgent": 2.0}}
+    code, out, _ = run(capsys, "--db", database_url, "rules", "sla")
+    assert "urgent  2 h for urgent_ticket cases" in out
+    code, _, err = run(capsys, "--db", database_url, "rules", "sla", "--hours", "3")
+    assert code != 0
+    assert "--priority" in err
+    engine.dispose()

@@ -165,3 +165,19 @@ def test_an_advocate_opens_a_case_by_hand_about_an_item(site: Site) -> None:
     assert missing.status_code == 404
     assert huge.status_code == 400
     assert analyst.status_code == 403
+
+
+def test_a_lead_sets_the_sla_of_a_type_and_an_advocate_may_only_read_it(site: Site) -> None:
+    client = site.client()
+    lead, advocate = _headers(site, Role.LEAD), _headers(site, Role.ADVOCATE)
+    change = {"priority": "high", "hours": 8, "type": "proactive"}
+
+    changed = client.put("/api/v1/sla", json=change, headers=lead)
+    refused = client.put("/api/v1/sla", json=change, headers=advocate)
+    bad = client.put("/api/v1/sla", json={"priority": "high", "hours": -1}, headers=lead)
+
+    assert changed.status_code == 200
+    assert changed.json()["by_type"] == {"proactive": {"high": 8.0}}
+    assert refused.status_code == 403
+    assert bad.status_code == 400
+    assert client.get("/api/v1/sla", headers=advocate).json()["hours"]["high"] == 24

@@ -212,6 +212,43 @@ def rules_set_command(
     click.echo(f"{name}: {'on' if found['enabled'] else 'off'}; {params}")
 
 
+@rules_group.command("sla")
+@click.option("--priority", type=click.Choice(casework.PRIORITIES), default=None,
+              help="The priority whose time to set.")  # fmt: skip
+@click.option("--hours", type=float, default=None, help="Hours a case may take.")
+@click.option("--type", "case_type", type=click.Choice(casework.TYPES), default=None,
+              help="Only for cases of this type (default: every type).")  # fmt: skip
+@click.option("--reset", is_flag=True, help="Back to the default (or to the policy of all types).")
+@click.option("--by", "actor", default="command line", help="Who (an e-mail).")
+@db_option
+@json_option
+@click.pass_context
+def sla_command(
+    ctx: click.Context, priority: str | None, hours: float | None, case_type: str | None,
+    reset: bool, actor: str, as_json: bool,
+) -> None:  # fmt: skip
+    """The SLA: how many hours a case may take, by priority and type. With --priority and
+    --hours (or --reset) it sets one; new cases get the new due time."""
+    engine = catalogue_from(ctx).engine
+    if priority is not None:
+        if hours is None and not reset:
+            raise click.UsageError("give --hours, or --reset")
+        policy = casework.set_sla(engine, priority=priority, hours=None if reset else hours,
+                                  type=case_type, now=_now(), actor=actor)  # fmt: skip
+    elif hours is not None or reset or case_type is not None:
+        raise click.UsageError("say which --priority")
+    else:
+        policy = casework.sla_policy(engine)
+    if as_json:
+        echo_json(policy.as_dict())
+        return
+    for name in reversed(casework.PRIORITIES):
+        click.echo(f"{name:<7} {policy.hours[name]:g} h")
+    for kind, hours_of in policy.by_type.items():
+        for name, value in hours_of.items():
+            click.echo(f"{name:<7} {value:g} h for {kind} cases")
+
+
 @rules_group.command("assignments")
 @db_option
 @json_option

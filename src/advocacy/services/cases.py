@@ -25,9 +25,10 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy import case as when
 
 from advocacy.errors import InvalidInput, NotFound
-from advocacy.store.tables import Case, CaseEvent, CaseItem, Customer, FeedbackItem
+from advocacy.store.tables import Case, CaseEvent, CaseItem, CaseRule, Customer, FeedbackItem
 
 CASES = cast(Table, Case.__table__)
+RULE_SETTINGS = cast(Table, CaseRule.__table__)
 CASE_ITEMS = cast(Table, CaseItem.__table__)
 EVENTS = cast(Table, CaseEvent.__table__)
 
@@ -52,18 +53,80 @@ RULES_WINDOW = dt.timedelta(days=30)
 
 @dataclass(frozen=True, slots=True)
 class SlaPolicy:
-    """How long a case of each priority may stay unresolved. The defaults: urgent 4 hours,
-    high 1 day, normal 3 days, low 7 days."""
+    """How long a case may stay unresolved, by priority and type. The defaults: urgent 4
+    hours, high 1 day, normal 3 days, low 7 days, whatever the type; ``by_type`` overrides the
+    hours of some priorities for one type (e.g. proactive cases: high in 8 hours)."""
 
     hours: dict[str, float] = field(
         default_factory=lambda: {"urgent": 4, "high": 24, "normal": 72, "low": 168}
     )
+    by_type: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def due(self, priority: str, opened: dt.datetime) -> dt.datetime:
-        return opened + self.period(priority)
+    def due(self, priority: str, opened: dt.datetime, type: str | None = None) -> dt.datetime:
+        return opened + self.period(priority, type)
 
-    def period(self, priority: str) -> dt.timedelta:
-        return dt.timedelta(hours=self.hours[priority])
+    def period(self, priority: str, type: str | None = None) -> dt.timedelta:
+        hours = self.by_type.get(type or "", {}).get(priority, self.hours[priority])
+        return dt.timedelta(hours=hours)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"hours": dict(self.hours), "by_type": {k: dict(v) for k, v in self.by_type.items()}}
+
+
+#: The row of ``case_rules`` that keeps the SLA policy.
+SLA_SETTING = "sla"
+MAX_SLA_HOURS = 24 * 365
+
+
+def sla_policy(engine: Engine | Connection) -> SlaPolicy:
+    """The SLA policy in force: the defaults with the hours set by ``set_sla`` over them."""
+    query = select(RULE_SETTINGS.c.params).where(RULE_SETTINGS.c.name == SLA_SETTING)
+    if isinstance(engine, Connection):
+        params = engine.execute(query).scalar()
+    else:
+        with engine.connect() as connection:
+            params = connection.execute(query).scalar()
+    base = SlaPolicy()
+    if not params:
+        return base
+    return SlaPolicy(
+        hours={**base.hours, **{k: float(v) for k, v in (params.get("hours") or {}).items()
+                                if k in PRIORITIES}},
+        by_type={t: {k: float(v) for k, v in hours.items() if k in PRIORITIES}
+                 for t, hours in (params.get("by_type") or {}).items() if t in TYPES},
+    )  # fmt: skip
+
+
+def set_sla(
+    engine: Engine, *, priority: str, hours: float | None, now: dt.datetime, actor: str,
+    type: str | None = None,
+) -> SlaPolicy:  # fmt: skip
+    """Set how many hours cases of ``priority`` (of one ``type``, or of all) may take; ``hours``
+    ``None`` goes back to the default (or, for a type, to the policy of all types). New cases
+    get the new due time; open ones keep theirs."""
+    _check(priority, PRIORITIES, "priority")
+    if type is not None:
+        _check(type, TYPES, "type")
+    if hours is not None and not (0 < hours <= MAX_SLA_HOURS):
+        raise InvalidInput(f"hours: more than 0 and at most {MAX_SLA_HOURS:,}")
+    with engine.begin() as connection:
+        current = sla_policy(connection).as_dict()
+        default = SlaPolicy().hours
+        if type is None:
+            current["hours"][priority] = hours if hours is not None else default[priority]
+        elif hours is None:
+            current["by_type"].get(type, {}).pop(priority, None)
+        else:
+            current["by_type"].setdefault(type, {})[priority] = hours
+        current["by_type"] = {t: h for t, h in current["by_type"].items() if h}
+        current["hours"] = {k: v for k, v in current["hours"].items() if v != default[k]}
+        values = {"enabled": True, "params": current, "updated_at": now, "updated_by": actor}
+        found = connection.execute(
+            update(RULE_SETTINGS).where(RULE_SETTINGS.c.name == SLA_SETTING).values(**values)
+        ).rowcount
+        if not found:
+            connection.execute(insert(RULE_SETTINGS).values(name=SLA_SETTING, **values))
+    return sla_policy(engine)
 
 
 @dataclass
@@ -144,7 +207,7 @@ def open_case(
             rule=rule,
             owner=owner,
             team=team,
-            policy=policy or SlaPolicy(),
+            policy=policy or sla_policy(connection),
         )
 
 
@@ -251,7 +314,7 @@ def _new_case(connection: Connection, *, now: dt.datetime, title: str, customer_
                 owner=owner,
                 team=team,
                 opened_at=now,
-                due_at=policy.due(priority, now),
+                due_at=policy.due(priority, now, type),
                 escalation_level=0,
                 details=details or {},
                 dedupe_key=dedupe_key,
@@ -287,7 +350,7 @@ def run_rules(
     new."""
     from advocacy.services import case_rules
 
-    policy = policy or SlaPolicy()
+    policy = policy or sla_policy(engine)
     report = RulesReport()
     book = case_rules.CustomerValueBook(engine, now)
     with engine.connect() as connection:

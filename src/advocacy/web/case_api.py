@@ -43,6 +43,12 @@ class RuleChange(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict, max_length=50)
 
 
+class SlaChange(BaseModel):
+    priority: str = Field(max_length=10)
+    hours: float | None = None
+    type: str | None = Field(default=None, max_length=30)
+
+
 class NewAssignment(BaseModel):
     name: str = Field(max_length=100)
     team: str | None = Field(default=None, max_length=100)
@@ -118,6 +124,19 @@ def change_rule(
         request.app.state.engine, name, now=now_of(request), actor=principal.name,
         enabled=body.enabled, params=body.params,
     )  # fmt: skip
+
+
+@api.get("/sla", summary="How many hours a case may take, by priority and type")
+def get_sla(request: Request, _principal: Reader) -> dict[str, Any]:
+    return casework.sla_policy(request.app.state.engine).as_dict()
+
+
+@api.put("/sla", summary="Set the hours of one priority (of one type); null: back to default")
+def put_sla(request: Request, body: SlaChange, principal: Manager) -> dict[str, Any]:
+    return casework.set_sla(
+        request.app.state.engine, priority=body.priority, hours=body.hours, type=body.type,
+        now=now_of(request), actor=principal.name,
+    ).as_dict()  # fmt: skip
 
 
 @api.get("/assignment-rules", summary="Who gets new cases, in the order the rules are tried")
