@@ -670,6 +670,9 @@ def test_the_metrics_are_written_in_the_readers_language(site: Site) -> None:
 
     overall = page.text.split('data-group="overall"')[1].split("</tr>")[0]
     assert "50,0%" in overall
+    assert "Todos los casos" in overall
+    assert "1 de 2" in overall
+    assert "Cerrar el ciclo" in page.text
 
 
 def test_a_bad_period_is_a_clear_error_and_viewers_see_no_metrics(site: Site) -> None:
