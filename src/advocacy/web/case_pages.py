@@ -1,6 +1,7 @@
 """The case pages of the app: the queue, each case worked from its own page (assign, move,
-note, reply), the rules of casework for leads and admins, and the value at risk for decision
-makers.
+note, reply, re-survey), the rules of casework (and the automatic re-survey) for leads and
+admins, and the value at risk for decision makers. The metrics and the replies to post are in
+``case_loop_pages``, whose router this one includes.
 
 Reading cases takes ``feedback.view``; working them ``feedback.work``; the rule settings
 ``cases.manage``. A change answers with a redirect to the case (reloading the page never sends
