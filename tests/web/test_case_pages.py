@@ -457,6 +457,40 @@ def test_a_bad_rule_setting_says_why_and_keeps_what_was_typed(site: Site) -> Non
     assert rules["detractor"]["params"]["max_score"] == 6
 
 
+def test_a_lead_sets_the_sla_of_a_type_and_a_bad_value_is_refused_and_kept(site: Site) -> None:
+    from advocacy.services import cases as casework
+
+    client = site.login(Role.LEAD)
+    csrf = csrf_of(client, "/cases/rules")
+
+    saved = client.post("/cases/sla", data={"csrf_token": csrf, "priority": "high",
+                                             "type": "proactive", "hours": "8"})  # fmt: skip
+    bad = client.post("/cases/sla", data={"csrf_token": csrf, "priority": "low", "type": "",
+                                           "hours": "<b>soon</b>"})  # fmt: skip
+    zero = client.post("/cases/sla", data={"csrf_token": csrf, "priority": "low", "type": "",
+                                            "hours": "0"})  # fmt: skip
+    reset = client.post("/cases/sla", data={"csrf_token": csrf, "priority": "normal", "type": "",
+                                             "hours": "", "reset": "yes"})  # fmt: skip
+    advocate = site.login(Role.ADVOCATE)
+    refused = advocate.post("/cases/sla", data={"csrf_token": csrf_of(advocate, "/cases"),
+                                                "priority": "low", "hours": "1"})  # fmt: skip
+
+    assert saved.status_code == 200
+    assert "SLA saved." in saved.text
+    table = saved.text.split('data-testid="sla-table"')[1].split("</table>")[0]
+    assert "8 h" in table
+    policy = casework.sla_policy(site.app.state.engine)
+    assert policy.period("high", "proactive").total_seconds() == 8 * 3600
+    assert bad.status_code == 400
+    assert "<b>soon</b>" not in bad.text
+    assert "&lt;b&gt;soon&lt;/b&gt;" in bad.text  # kept, escaped
+    assert zero.status_code == 400
+    assert "hours: more than 0" in zero.text
+    assert reset.status_code == 200
+    assert policy.hours["low"] == 168
+    assert refused.status_code == 403
+
+
 def test_a_lead_adds_and_removes_an_assignment_rule(site: Site) -> None:
     from advocacy.services import case_rules
 

@@ -564,6 +564,7 @@ def rules_page_response(
         "assignment": _("Assignment rule added."),
         "removed": _("Assignment rule removed."),
         "resurvey": _("Re-survey setting saved."),
+        "sla": _("SLA saved."),
     }.get(request.query_params.get("done") or "")
     return page_response(
         request,
@@ -577,6 +578,10 @@ def rules_page_response(
             conditions=case_rules.CONDITIONS,
             resurvey=resurveys.resurvey_setting(engine),
             surveys=_active_surveys(engine),
+            sla=casework.sla_policy(engine),
+            priorities=list(reversed(casework.PRIORITIES)),
+            priority_names=priority_names(),
+            type_names=type_names(),
             typed=typed,
             error=error,
             message=None if error else done,
@@ -660,6 +665,37 @@ def change_resurvey_setting(
     if problem is not None:
         return rules_page_response(request, principal, error=problem, typed=typed, status=400)
     return RedirectResponse("/cases/rules?done=resurvey#resurvey", status_code=303)
+
+
+@pages.post("/cases/sla", response_class=HTMLResponse)
+def change_sla(
+    request: Request,
+    principal: Manager,
+    priority: Annotated[str, Form(max_length=20)] = "",
+    type: Annotated[str, Form(max_length=40)] = "",
+    hours: Annotated[str, Form(max_length=40)] = "",
+    reset: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """Set the hours cases of a priority (of one type, or of all) may take, or reset them."""
+    typed = {"sla": {"priority": priority, "type": type, "hours": hours}}
+    problem = None
+    value: float | None = None
+    if not reset:
+        try:
+            value = float(hours.strip().replace(",", "."))
+        except ValueError:
+            problem = _("The hours are a number, more than 0.")
+    if problem is None:
+        try:
+            casework.set_sla(
+                request.app.state.engine, priority=priority, hours=value, type=type or None,
+                now=now_of(request), actor=principal.name,
+            )  # fmt: skip
+        except InvalidInput as exc:
+            problem = str(exc)
+    if problem is not None:
+        return rules_page_response(request, principal, error=problem, typed=typed, status=400)
+    return RedirectResponse("/cases/rules?done=sla#sla", status_code=303)
 
 
 @pages.post("/cases/assignments", response_class=HTMLResponse)
