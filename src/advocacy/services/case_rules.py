@@ -180,6 +180,13 @@ class ParamsDeclared:
         return max(context.since, context.now - dt.timedelta(days=context.params["window_days"]))
 
 
+class ProactiveRule(ParamsDeclared):
+    """A rule that opens ``proactive`` cases."""
+
+    kind = "proactive"
+    case_type = "proactive"
+
+
 # --- the shipped rules -----------------------------------------------------------------------
 
 
@@ -328,7 +335,7 @@ class CustomerWroteAgain(ParamsDeclared):
                 )
 
 
-class LateDelivery(ParamsDeclared):
+class LateDelivery(ProactiveRule):
     """An order delivered later than promised, or still not delivered after the promised date
     (plus ``grace_days``): one proactive case per order, opened before the customer complains."""
 
@@ -338,8 +345,6 @@ class LateDelivery(ParamsDeclared):
         "Orders delivered later than promised, or not delivered by the promised date, "
         "promised within the last window_days."
     )
-    kind = "proactive"
-    case_type = "proactive"
     parameters = (
         Param("grace_days", 0.0, 0, 60, "days past the promised date before an order is late"),
         Param("window_days", 30, 1, 3650, "orders promised within this many days are watched"),
@@ -418,7 +423,7 @@ def _main_theme(themes: Any) -> str:
     return str(mentions[0]["theme"]) if mentions else "any"
 
 
-class RepeatedContacts(ParamsDeclared):
+class RepeatedContacts(ProactiveRule):
     """A customer who keeps writing about the same problem and nobody has followed up."""
 
     name = "repeated_contacts"
@@ -427,8 +432,6 @@ class RepeatedContacts(ParamsDeclared):
         "A customer's min_contacts tickets or more within window_days about the same theme, "
         "none of them in a case yet."
     )
-    kind = "proactive"
-    case_type = "proactive"
     parameters = (
         Param("min_contacts", 3, 2, 100, "how many tickets about one theme make a pattern"),
         Param("window_days", 14, 1, 365, "within how many days"),
@@ -467,7 +470,7 @@ class RepeatedContacts(ParamsDeclared):
             )
 
 
-class SentimentTurningNegative(ParamsDeclared):
+class SentimentTurningNegative(ProactiveRule):
     """A customer who was content and no longer is: their last ``recent`` analysed items are
     negative, after at least ``earlier`` items of which at most ``max_earlier_negative_share``
     were negative."""
@@ -478,8 +481,6 @@ class SentimentTurningNegative(ParamsDeclared):
         "A customer's last recent analysed items all negative (the latest within window_days), "
         "after at least earlier items that were mostly not."
     )
-    kind = "proactive"
-    case_type = "proactive"
     parameters = (
         Param("recent", 2, 1, 20, "how many of the latest items must be negative"),
         Param("earlier", 2, 1, 100,
@@ -540,7 +541,7 @@ class SentimentTurningNegative(ParamsDeclared):
             )
 
 
-class NpsDrop(ParamsDeclared):
+class NpsDrop(ProactiveRule):
     """A segment whose NPS fell significantly: the last ``period_days`` against the period
     before, each with at least ``min_answers`` answers, by at least ``min_drop`` points, the
     z-test of the difference significant at ``confidence``."""
@@ -551,8 +552,6 @@ class NpsDrop(ParamsDeclared):
         "A statistically significant fall of the NPS of a segment over the last period_days "
         "against the period before."
     )
-    kind = "proactive"
-    case_type = "proactive"
     parameters = (
         Param("period_days", 30, 7, 365, "the length of the two periods compared"),
         Param("min_answers", 30, 10, 1_000_000, "answers each period needs before it is compared"),

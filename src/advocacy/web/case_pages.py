@@ -632,6 +632,15 @@ async def change_rule(request: Request, name: str, principal: Manager) -> Respon
     return RedirectResponse(f"/cases/rules?done=rule#rule-{name}", status_code=303)
 
 
+def _settled(request: Request, principal: Principal, problem: str | None,
+             typed: Mapping[str, Any], section: str) -> Response:  # fmt: skip
+    """After a settings form: the rules page again with the problem and what was typed, or
+    back to the section saved."""
+    if problem is not None:
+        return rules_page_response(request, principal, error=problem, typed=typed, status=400)
+    return RedirectResponse(f"/cases/rules?done={section}#{section}", status_code=303)
+
+
 @pages.post("/cases/resurvey-setting", response_class=HTMLResponse)
 def change_resurvey_setting(
     request: Request,
@@ -662,9 +671,7 @@ def change_resurvey_setting(
             problem = str(exc)
         except NotFound:
             problem = _("There is no survey %(survey)s.") % {"survey": survey.strip()[:200]}
-    if problem is not None:
-        return rules_page_response(request, principal, error=problem, typed=typed, status=400)
-    return RedirectResponse("/cases/rules?done=resurvey#resurvey", status_code=303)
+    return _settled(request, principal, problem, typed, "resurvey")
 
 
 @pages.post("/cases/sla", response_class=HTMLResponse)
@@ -693,9 +700,7 @@ def change_sla(
             )  # fmt: skip
         except InvalidInput as exc:
             problem = str(exc)
-    if problem is not None:
-        return rules_page_response(request, principal, error=problem, typed=typed, status=400)
-    return RedirectResponse("/cases/rules?done=sla#sla", status_code=303)
+    return _settled(request, principal, problem, typed, "sla")
 
 
 @pages.post("/cases/assignments", response_class=HTMLResponse)
