@@ -6,6 +6,7 @@ import click
 
 from advocacy import __version__
 from advocacy.cli import casework  # noqa: F401  (its commands join `advocacy cases`)
+from advocacy.cli.advocates import advocates_group
 from advocacy.cli.analysis import analyze, drivers, text
 from advocacy.cli.cases import cases_group, rules_group
 from advocacy.cli.churn import churn
@@ -53,5 +54,6 @@ cli.add_command(tokens)
 cli.add_command(surveys_group)
 cli.add_command(worker)
 cli.add_command(cases_group)
+cli.add_command(advocates_group)
 cli.add_command(rules_group)
 cli.add_command(webhooks_group)

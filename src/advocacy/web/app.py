@@ -128,6 +128,7 @@ def create_app(
     app.state.run_worker = settings.worker == "in-process" if worker is None else worker
 
     from advocacy.web import (
+        advocate_api,
         api,
         case_api,
         case_pages,
@@ -148,6 +149,7 @@ def create_app(
     app.include_router(case_api.api)
     app.include_router(case_reply_api.api)
     app.include_router(webhook_api.api)
+    app.include_router(advocate_api.api)
     _install_error_handlers(app)
     _install_middleware(app)
     check_every_route_is_guarded(app.routes)
