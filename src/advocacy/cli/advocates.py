@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table, utc_now
 from advocacy.services import advocates as advocacy
 
 
@@ -24,7 +22,7 @@ def advocates_group() -> None:
 @click.pass_context
 def list_command(ctx: click.Context, status: str | None, limit: int, as_json: bool) -> None:
     """The advocates, highest score first; detractors are never among them."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    now = utc_now()
     found = advocacy.find_advocates(catalogue_from(ctx).engine, now=now, status=status,
                                     limit=limit)  # fmt: skip
     if as_json:

@@ -6,13 +6,9 @@ import datetime as dt
 
 import click
 
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table, utc_now
 from advocacy.services import case_rules
 from advocacy.services import cases as casework
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 @click.group("cases")
@@ -40,7 +36,7 @@ def list_command(
 ) -> None:  # fmt: skip
     """Cases, most urgent first: past due, then priority, then due time."""
     found = casework.list_cases(
-        catalogue_from(ctx).engine, now=_now(), status=status, type=case_type, owner=owner,
+        catalogue_from(ctx).engine, now=utc_now(), status=status, type=case_type, owner=owner,
         overdue=True if overdue else None, customer_ref=customer, limit=limit,
     )  # fmt: skip
     if as_json:
@@ -57,7 +53,7 @@ def list_command(
 @click.pass_context
 def show_command(ctx: click.Context, case_id: int, as_json: bool) -> None:
     """One case with its items and timeline."""
-    found = casework.get_case(catalogue_from(ctx).engine, case_id, now=_now())
+    found = casework.get_case(catalogue_from(ctx).engine, case_id, now=utc_now())
     if as_json:
         echo_json(found)
         return
@@ -84,8 +80,8 @@ def status_command(
 ) -> None:
     """Move a case on: in_progress, waiting (on the customer), resolved, closed."""
     engine = catalogue_from(ctx).engine
-    casework.change_status(engine, case_id, status, now=_now(), actor=actor, note=note)
-    found = casework.get_case(engine, case_id, now=_now())
+    casework.change_status(engine, case_id, status, now=utc_now(), actor=actor, note=note)
+    found = casework.get_case(engine, case_id, now=utc_now())
     if as_json:
         echo_json(found)
         return
@@ -105,8 +101,8 @@ def assign_command(
 ) -> None:
     """Give a case an owner and a team."""
     engine = catalogue_from(ctx).engine
-    casework.assign(engine, case_id, now=_now(), actor=actor, owner=owner, team=team)
-    found = casework.get_case(engine, case_id, now=_now())
+    casework.assign(engine, case_id, now=utc_now(), actor=actor, owner=owner, team=team)
+    found = casework.get_case(engine, case_id, now=utc_now())
     if as_json:
         echo_json(found)
         return
@@ -123,9 +119,9 @@ def assign_command(
 def note_command(ctx: click.Context, case_id: int, text: str, actor: str, as_json: bool) -> None:
     """Write a note on a case's timeline."""
     engine = catalogue_from(ctx).engine
-    casework.add_note(engine, case_id, text, now=_now(), actor=actor)
+    casework.add_note(engine, case_id, text, now=utc_now(), actor=actor)
     if as_json:
-        echo_json(casework.get_case(engine, case_id, now=_now()))
+        echo_json(casework.get_case(engine, case_id, now=utc_now()))
         return
     click.echo(f"Noted on case {case_id}.")
 
@@ -149,7 +145,7 @@ def run_command(ctx: click.Context, since: dt.datetime | None, as_json: bool) ->
     """Run every enabled rule: a case for every detractor answer, review at or below 2 of 5,
     urgent ticket (joining the customer's open case), late delivery, repeated contacts,
     sentiment turning negative and significant NPS drop; escalate cases past due. Idempotent."""
-    report = casework.run_rules(catalogue_from(ctx).engine, now=_now(), since=since)
+    report = casework.run_rules(catalogue_from(ctx).engine, now=utc_now(), since=since)
     if as_json:
         echo_json(report.as_dict())
         return
@@ -202,7 +198,7 @@ def rules_set_command(
 ) -> None:  # fmt: skip
     """Turn a rule on or off, change its parameters."""
     found = case_rules.set_rule(
-        catalogue_from(ctx).engine, name, now=_now(), actor=actor, enabled=enabled,
+        catalogue_from(ctx).engine, name, now=utc_now(), actor=actor, enabled=enabled,
         params=_parse_params(pairs),
     )  # fmt: skip
     if as_json:
@@ -234,7 +230,7 @@ def sla_command(
         if hours is None and not reset:
             raise click.UsageError("give --hours, or --reset")
         policy = casework.set_sla(engine, priority=priority, hours=None if reset else hours,
-                                  type=case_type, now=_now(), actor=actor)  # fmt: skip
+                                  type=case_type, now=utc_now(), actor=actor)  # fmt: skip
     elif hours is not None or reset or case_type is not None:
         raise click.UsageError("say which --priority")
     else:
@@ -288,7 +284,7 @@ def assign_rule_command(
     conditions = {"type": types, "rule": rules, "language": languages, "priority": priorities,
                   "tier": tiers}  # fmt: skip
     rule_id = case_rules.add_assignment_rule(
-        catalogue_from(ctx).engine, name=name, now=_now(), team=team, owners=owners,
+        catalogue_from(ctx).engine, name=name, now=utc_now(), team=team, owners=owners,
         conditions={k: v for k, v in conditions.items() if v},
     )  # fmt: skip
     if as_json:
@@ -323,7 +319,7 @@ def unassign_command(ctx: click.Context, rule_id: int, as_json: bool) -> None:
 def summary_command(ctx: click.Context, sort: str, status: str, limit: int, as_json: bool) -> None:
     """The value at risk: proactive cases, the largest first, with totals per currency."""
     found = case_rules.value_summary(
-        catalogue_from(ctx).engine, now=_now(), sort=sort, status=status, limit=limit
+        catalogue_from(ctx).engine, now=utc_now(), sort=sort, status=status, limit=limit
     )
     if as_json:
         echo_json(found)
@@ -360,10 +356,10 @@ def open_command(
     """Open a case by hand, about feedback items, a customer, or both."""
     engine = catalogue_from(ctx).engine
     case_id = casework.open_case_about(
-        engine, now=_now(), actor=actor, item_ids=item_ids, customer_ref=customer, title=title,
+        engine, now=utc_now(), actor=actor, item_ids=item_ids, customer_ref=customer, title=title,
         priority=priority, owner=owner, team=team,
     )  # fmt: skip
     if as_json:
-        echo_json(casework.get_case(engine, case_id, now=_now()))
+        echo_json(casework.get_case(engine, case_id, now=utc_now()))
         return
     click.echo(f"Case {case_id} opened.")

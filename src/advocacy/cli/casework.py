@@ -10,16 +10,12 @@ from pathlib import Path
 import click
 
 from advocacy.cli.cases import cases_group
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table, utc_now
 from advocacy.config import Settings, load_settings
 from advocacy.errors import InvalidInput
 from advocacy.services import case_metrics as metrics
 from advocacy.services import case_replies as replies
 from advocacy.services import resurveys
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -52,7 +48,7 @@ def reply_command(
     if (template is None) == (body is None):
         raise InvalidInput("give --template KEY or --body TEXT")
     found = replies.write_reply(
-        catalogue_from(ctx).engine, case_id, actor=actor, now=_now(), body=body,
+        catalogue_from(ctx).engine, case_id, actor=actor, now=utc_now(), body=body,
         template=template, language=language, item_id=item_id, channel=channel, agent=agent,
         company=replies.configured_company(_settings(ctx)),
     )  # fmt: skip
@@ -108,7 +104,7 @@ def replies_command(
 @click.pass_context
 def posted_command(ctx: click.Context, reply_id: int, actor: str, as_json: bool) -> None:
     """Record that a public reply was posted on its platform."""
-    found = replies.mark_posted(catalogue_from(ctx).engine, reply_id, actor=actor, now=_now())
+    found = replies.mark_posted(catalogue_from(ctx).engine, reply_id, actor=actor, now=utc_now())
     if as_json:
         echo_json(found)
         return
@@ -128,7 +124,7 @@ def resurvey_command(
     """Ask the customer of a resolved case again (once), to see whether it helped."""
     engine = catalogue_from(ctx).engine
     invitation_id = resurveys.resurvey(
-        engine, _settings(ctx), case_id, survey_key=survey_key, now=_now(), actor=actor
+        engine, _settings(ctx), case_id, survey_key=survey_key, now=utc_now(), actor=actor
     )
     if as_json:
         echo_json({"case_id": case_id, "invitation_id": invitation_id})
@@ -157,7 +153,7 @@ def resurvey_setting_command(
     if off or survey_key is not None or delay_days is not None:
         found = resurveys.set_resurvey(
             engine, survey_key=survey_key, delay_days=delay_days, enabled=not off,
-            actor=actor, now=_now(),
+            actor=actor, now=utc_now(),
         )  # fmt: skip
     else:
         found = resurveys.resurvey_setting(engine)
@@ -180,7 +176,7 @@ def resurvey_setting_command(
 @click.pass_context
 def metrics_command(ctx: click.Context, since: dt.datetime | None, as_json: bool) -> None:
     """How cases are answered, solved and re-surveyed: overall, per team and per rule."""
-    found = metrics.case_metrics(catalogue_from(ctx).engine, now=_now(), since=since)
+    found = metrics.case_metrics(catalogue_from(ctx).engine, now=utc_now(), since=since)
     if as_json:
         echo_json(found)
         return
@@ -246,7 +242,7 @@ def template_set_command(
     except UnicodeDecodeError:
         raise InvalidInput(f"{body_file}: not UTF-8 text") from None
     saved = replies.set_template(
-        catalogue_from(ctx).engine, key, language, subject, body, now=_now()
+        catalogue_from(ctx).engine, key, language, subject, body, now=utc_now()
     )
     if as_json:
         echo_json(saved.as_dict())

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from advocacy.access import Role
 from advocacy.cli.analysis import describe_analysis, run_analysis
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, utc_now
 from advocacy.errors import InvalidInput
 from advocacy.services import accounts
 from advocacy.services.facts import ensure_facts
@@ -168,7 +168,7 @@ DEMO_DOMAIN = "demo.advocacy.example"
 
 def demo_users(engine: Engine) -> list[tuple[str, str, str]]:
     """One user of each role with a fresh random password: (e-mail, role, password)."""
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    now = utc_now()
     logins = []
     for role in Role:
         email = f"{role.value}@{DEMO_DOMAIN}"

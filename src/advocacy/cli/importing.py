@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, utc_now
 from advocacy.importers.formats import KINDS
 
 # The kinds whose records carry text to analyse.
@@ -120,7 +119,7 @@ def import_command(
         if rules and kind.lower() in (*FEEDBACK_KINDS, "orders"):
             from advocacy.services.cases import run_rules
 
-            now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+            now = utc_now()
             cases = run_rules(catalogue.engine, now=now)
     if as_json:
         document = report.as_dict()

@@ -113,3 +113,8 @@ def _cell(value: Any, width: int) -> str:
         return ""
     text = f"{value:g}" if isinstance(value, float) else " ".join(str(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def utc_now() -> dt.datetime:
+    """Now, in naive UTC to the second, as the catalogue stores times."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

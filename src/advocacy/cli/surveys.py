@@ -3,22 +3,17 @@ background work that sends them."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table, utc_now
 from advocacy.config import Settings, load_settings
 from advocacy.errors import InvalidInput
 from advocacy.services import invitations, surveys
 from advocacy.services.survey_stats import survey_stats
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -155,7 +150,7 @@ def create_command(ctx: click.Context, /, key: str, as_json: bool, **values: Any
     """Add a survey named KEY (letters, digits, hyphens: it is part of its public link)."""
     given = _given(**values)
     given.setdefault("name", key)
-    survey = surveys.create_survey(catalogue_from(ctx).engine, now=_now(), key=key, **given)
+    survey = surveys.create_survey(catalogue_from(ctx).engine, now=utc_now(), key=key, **given)
     document = survey.document(_settings(ctx).base_url)
     if as_json:
         echo_json(document)
@@ -174,7 +169,9 @@ def create_command(ctx: click.Context, /, key: str, as_json: bool, **values: Any
 @click.pass_context
 def set_command(ctx: click.Context, /, key: str, as_json: bool, **values: Any) -> None:
     """Change a survey."""
-    survey = surveys.update_survey(catalogue_from(ctx).engine, key, now=_now(), **_given(**values))
+    survey = surveys.update_survey(
+        catalogue_from(ctx).engine, key, now=utc_now(), **_given(**values)
+    )
     if as_json:
         echo_json(survey.document(_settings(ctx).base_url))
         return
@@ -244,7 +241,7 @@ def invite_command(
         engine,
         _settings(ctx),
         customer_id,
-        now=_now(),
+        now=utc_now(),
         survey_key=survey_key,
         order_ref=order_id,
         channel=channel,
@@ -285,7 +282,7 @@ def send_command(
         catalogue_from(ctx).engine,
         _settings(ctx),
         key,
-        now=_now(),
+        now=utc_now(),
         segment=segment,
         country=country,
         language=language,
@@ -359,7 +356,7 @@ def contact_command(
     surveys.set_contact_preference(
         engine,
         surveys.customer_key(engine, customer_id),
-        now=_now(),
+        now=utc_now(),
         unsubscribed=unsubscribe,
         consent=consent,
         source="command line",

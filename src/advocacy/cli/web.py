@@ -9,15 +9,11 @@ import sys
 import click
 
 from advocacy.access import DESCRIPTIONS, Role
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table, utc_now
 from advocacy.errors import InvalidInput
 from advocacy.services import accounts
 
 ROLE_CHOICE = click.Choice([role.value for role in Role], case_sensitive=False)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 @click.command()
@@ -94,7 +90,9 @@ def create_user(
     (`printf '%s\\n' "$PASSWORD" | advocacy users create …`), and asked for otherwise."""
     engine = catalogue_from(ctx).engine
     password = _read_password(sys.stdin.isatty())
-    user = accounts.create_user(engine, email, password, role, now=_now(), name=name, locale=locale)
+    user = accounts.create_user(
+        engine, email, password, role, now=utc_now(), name=name, locale=locale
+    )
     if as_json:
         echo_json(user.as_dict())
         return
@@ -138,7 +136,9 @@ def set_user(
     if not match:
         raise InvalidInput(f"no user {address}")
     if new_password:
-        accounts.set_password(engine, match[0].id, _read_password(sys.stdin.isatty()), now=_now())
+        accounts.set_password(
+            engine, match[0].id, _read_password(sys.stdin.isatty()), now=utc_now()
+        )
     user = accounts.update_user(engine, match[0].id, role=role, active=active)
     if as_json:
         echo_json(user.as_dict())
@@ -162,7 +162,7 @@ def create_token(
     ctx: click.Context, role: str, name: str, expires_days: int | None, as_json: bool
 ) -> None:
     """Create a token and print it (it is shown only this once; only its hash is kept)."""
-    now = _now()
+    now = utc_now()
     token, info = accounts.create_token(
         catalogue_from(ctx).engine,
         role,
@@ -196,7 +196,7 @@ def list_tokens(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def revoke_token(ctx: click.Context, token_id: int, as_json: bool) -> None:
     """Revoke a token by its id (`advocacy tokens list`)."""
-    info = accounts.revoke_token(catalogue_from(ctx).engine, token_id, now=_now())
+    info = accounts.revoke_token(catalogue_from(ctx).engine, token_id, now=utc_now())
     if as_json:
         echo_json(info.as_dict())
         return

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
-from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table
+from advocacy.cli.options import catalogue_from, db_option, echo_json, json_option, table, utc_now
 from advocacy.services import notifications, webhooks
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 @click.group("webhooks")
@@ -40,7 +34,7 @@ def add_command(
     """Add a webhook and print its signing secret, shown this once."""
     engine = catalogue_from(ctx).engine
     webhook_id, secret = webhooks.add_webhook(
-        engine, url, events=events, description=description, actor=actor, now=_now()
+        engine, url, events=events, description=description, actor=actor, now=utc_now()
     )
     if as_json:
         echo_json({**webhooks.get_webhook(engine, webhook_id), "secret": secret})
@@ -110,7 +104,7 @@ def deliveries_command(
 @click.pass_context
 def test_command(ctx: click.Context, webhook_id: int, as_json: bool) -> None:
     """Send a signed ping to a webhook now and say how it answered (exit 1 if it failed)."""
-    outcome = webhooks.ping_webhook(catalogue_from(ctx).engine, webhook_id, now=_now())
+    outcome = webhooks.ping_webhook(catalogue_from(ctx).engine, webhook_id, now=utc_now())
     if as_json:
         echo_json(outcome)
     elif outcome["status"] == "sent":
