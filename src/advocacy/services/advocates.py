@@ -34,6 +34,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, select
 
 from advocacy.errors import InvalidInput
+from advocacy.services.case_rules import CustomerValueBook
 from advocacy.store.tables import Customer, FeedbackItem
 
 ITEMS = cast(Table, FeedbackItem.__table__)
@@ -166,12 +167,18 @@ def find_advocates(
         raise InvalidInput(f"status: one of {', '.join(STATUSES)}, not {status!r}")
     found, people = _gather(engine, now)
     found = {k: v for k, v in found.items() if v.latest_positive is not None and not v.against}
-    if tiers is None:
-        tiers = _tiers(engine, now) if found else {}
+    book = CustomerValueBook(engine, now)
+
+    def tier_of(customer_id: int) -> str | None:
+        if tiers is not None:
+            return tiers.get(customer_id)
+        row = book.of(customer_id)
+        return None if row is None else str(row["tier"])
+
     recent = now - dt.timedelta(days=RECENT_DAYS)
     advocates = []
     for customer_id, evidence in found.items():
-        tier = tiers.get(customer_id)
+        tier = tier_of(customer_id)
         score = round(score_of(evidence, tier), 1)
         state, reasons = _status(evidence, score, recent)
         if state is None or (status is not None and state != status):
@@ -219,12 +226,3 @@ def _status(evidence: _Evidence, score: float, recent: dt.datetime) -> tuple[str
     if score >= CANDIDATE_SCORE:
         return "candidate", [*reasons, f"score {score:g} ≥ {CANDIDATE_SCORE:g}"]
     return None, reasons
-
-
-def _tiers(engine: Engine, now: dt.datetime) -> dict[int, str]:
-    from advocacy.services.value import customer_values
-
-    table = customer_values(engine, as_of=now).table
-    with engine.connect() as connection:
-        ids = dict(connection.execute(select(CUSTOMERS.c.external_id, CUSTOMERS.c.id)).all())
-    return {ids[row["customer_id"]]: row["tier"] for row in table.iter_rows(named=True)}

@@ -808,25 +808,19 @@ class CustomerValueBook:
     def __init__(self, engine: Engine, as_of: dt.datetime) -> None:
         self.engine, self.as_of = engine, as_of
         self._rows: dict[int, dict[str, Any]] | None = None
-        self.lifespan_years: float | None = None
-        self.lifespan_source: str | None = None
 
     def of(self, customer_id: int) -> dict[str, Any] | None:
+        """The row of ``advocacy clv``'s table of the customer whose catalogue id is
+        ``customer_id``, or ``None`` for one not a customer yet at that instant."""
         if self._rows is None:
             from advocacy.services.value import customer_values
 
-            values = customer_values(self.engine, as_of=self.as_of)
-            self.lifespan_years = values.lifespan_years
-            self.lifespan_source = values.lifespan_source
-            self._rows = {int(row["id"]): row for row in _with_ids(self.engine, values.table)}
+            table = customer_values(self.engine, as_of=self.as_of).table
+            with self.engine.connect() as connection:
+                rows = connection.execute(select(CUSTOMERS.c.external_id, CUSTOMERS.c.id))
+                ids = dict(rows.all())
+            self._rows = {ids[row["customer_id"]]: row for row in table.iter_rows(named=True)}
         return self._rows.get(customer_id)
-
-
-def _with_ids(engine: Engine, table: Any) -> list[dict[str, Any]]:
-    """The value table's rows with the catalogue's own customer id (``id``)."""
-    with engine.connect() as connection:
-        ids = dict(connection.execute(select(CUSTOMERS.c.external_id, CUSTOMERS.c.id)).all())
-    return [{**row, "id": ids[row["customer_id"]]} for row in table.iter_rows(named=True)]
 
 
 def value_at_risk(
