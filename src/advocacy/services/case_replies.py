@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 
 from advocacy.config import Settings
 from advocacy.errors import InvalidInput, NotFound
-from advocacy.services.cases import CASE_ITEMS, CASES, _event
+from advocacy.services.cases import CASE_ITEMS, CASES, _event, language_code
 from advocacy.store.tables import CaseReply, Customer, FeedbackItem, ReplyTemplate
 
 REPLIES = cast(Table, CaseReply.__table__)
@@ -426,13 +426,6 @@ def _items(connection: Connection, case_id: int) -> list[Any]:
     )  # fmt: skip
 
 
-def _code(value: str | None) -> str | None:
-    if not value:
-        return None
-    code = value.replace("_", "-").split("-")[0].strip().lower()
-    return code if code.isalpha() and 2 <= len(code) <= 3 else None
-
-
 def reply_language(
     given: str | None, case_language: str | None, locale: str | None, item_language: str | None
 ) -> str:
@@ -441,7 +434,7 @@ def reply_language(
     if given:
         return _language(given)
     for candidate in (case_language, locale, item_language):
-        code = _code(candidate)
+        code = language_code(candidate)
         if code:
             return code
     return "en"

@@ -266,6 +266,15 @@ def open_case_about(
     )  # fmt: skip
 
 
+def language_code(value: str | None) -> str | None:
+    """The language of a locale or language tag (``es-ES``, ``pt_BR`` → ``es``, ``pt``), or
+    ``None`` when there is no two- or three-letter code in it (``unknown``)."""
+    if not value:
+        return None
+    code = value.replace("_", "-").split("-")[0].strip().lower()
+    return code if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
 def _language_of(connection: Connection, item_ids: Sequence[int],
                  customer_id: int | None) -> str | None:  # fmt: skip
     """A case's language: its first item's (as detected, else as given), else the customer's."""
@@ -275,15 +284,15 @@ def _language_of(connection: Connection, item_ids: Sequence[int],
             select(func.coalesce(f.detected_language, f.language)).where(f.id.in_(list(item_ids)))
             .order_by(f.occurred_at, f.id).limit(1)
         ).scalar()  # fmt: skip
-        if found and found != "unknown":
-            return str(found).split("-")[0].split("_")[0].lower()[:35]
-    if customer_id is not None:
-        locale = connection.execute(
+        if (code := language_code(found)) is not None:
+            return code
+    if customer_id is None:
+        return None
+    return language_code(
+        connection.execute(
             select(Customer.__table__.c.locale).where(Customer.__table__.c.id == customer_id)
         ).scalar()
-        if locale:
-            return str(locale).split("-")[0].split("_")[0].lower()[:35]
-    return None
+    )
 
 
 def _new_case(connection: Connection, *, now: dt.datetime, title: str, customer_id: int | None,
