@@ -620,3 +620,161 @@ class Notification(Base):
     response_status: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime())
+
+
+class Advocate(Base):
+    """A customer in the advocate programme, kept over time: ``status`` (``candidate``,
+    ``active``, ``lapsed``) since ``since``, the ``score`` and ``reasons`` of the latest
+    evaluation, the ``owner`` who looks after them and their ``referral_code``. Every change of
+    status is also written to their log (:class:`AdvocateEvent`)."""
+
+    __tablename__ = "advocates"
+    __table_args__ = (Index("ix_advocates_status_score", "status", "score"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    since: Mapped[datetime] = mapped_column(DateTime())
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime())
+    evaluated_at: Mapped[datetime] = mapped_column(DateTime())
+    owner: Mapped[str | None] = mapped_column(String(320))
+    referral_code: Mapped[str | None] = mapped_column(String(20), unique=True)
+
+
+class AdvocateEvent(Base):
+    """One entry of an advocate's log: a change of status, a message, a task done, a reward,
+    a milestone, a referral, a note — who did it and when."""
+
+    __tablename__ = "advocate_events"
+    __table_args__ = (Index("ix_advocate_events_customer_at", "customer_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    at: Mapped[datetime] = mapped_column(DateTime())
+    actor: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+
+
+class AdvocateTask(Base):
+    """Work for an advocate, with an owner and a due date: share or answer their post, reply to
+    their review, reward a milestone, call them. ``status``: ``open``, ``done``, ``skipped``.
+    The owner is reminded from ``next_reminder_at`` while it stays open (``reminders`` so far);
+    ``dedupe_key`` keeps the programme from creating the same task twice."""
+
+    __tablename__ = "advocate_tasks"
+    __table_args__ = (
+        Index("ix_advocate_tasks_status_due_at", "status", "due_at"),
+        Index("ix_advocate_tasks_customer_id", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20))
+    owner: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    due_at: Mapped[datetime] = mapped_column(DateTime())
+    done_at: Mapped[datetime | None] = mapped_column(DateTime())
+    done_by: Mapped[str | None] = mapped_column(String(320))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    feedback_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_items.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(DateTime())
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+
+
+class AdvocateReward(Base):
+    """A reward given to an advocate, counted against the programme's budget; ``milestone``
+    names the milestone it recognises, if any."""
+
+    __tablename__ = "advocate_rewards"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str | None] = mapped_column(String(300))
+    amount: Mapped[float] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    milestone: Mapped[str | None] = mapped_column(String(60))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("advocate_tasks.id"))
+    given_at: Mapped[datetime] = mapped_column(DateTime(), index=True)
+    given_by: Mapped[str] = mapped_column(String(320))
+
+
+class AdvocateSetting(Base):
+    """One setting of the advocate programme (its budget, direct contact, owners, …) as JSON."""
+
+    __tablename__ = "advocate_settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSONDocument)
+    updated_at: Mapped[datetime] = mapped_column(DateTime())
+    updated_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class Referral(Base):
+    """A customer brought by an advocate: one referrer per referred customer. ``source`` says
+    how it was known: ``import`` (the customer's ``referral_code`` attribute), ``manual``."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    advocate_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    referred_customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), unique=True)
+    code: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+    attributed_at: Mapped[datetime] = mapped_column(DateTime())
+    attributed_by: Mapped[str] = mapped_column(String(320))
+
+
+class ReferralClick(Base):
+    """One visit of an advocate's referral link."""
+
+    __tablename__ = "referral_clicks"
+    __table_args__ = (Index("ix_referral_clicks_advocate_at", "advocate_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    advocate_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    at: Mapped[datetime] = mapped_column(DateTime())
+
+
+class CustomerMessage(Base):
+    """A message to a customer from the advocacy programme: a ``thank_you`` after a promoter
+    answer or a positive review, a ``review_invitation`` after a purchase. The outbox of those
+    messages and their audit: ``status`` ``queued`` (from ``next_attempt_at``) → ``sending``
+    (held until ``lease_until``) → ``sent`` or ``failed``; ``skipped`` rows say in ``reason``
+    why a customer was not asked. ``audit`` keeps what was known of the customer when the
+    message was decided (their latest NPS category), to show that asking never depended on it."""
+
+    __tablename__ = "customer_messages"
+    __table_args__ = (
+        Index("ix_customer_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_customer_messages_kind_created_at", "kind", "created_at"),
+        Index("ix_customer_messages_customer_id", "customer_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str | None] = mapped_column(String(35))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    to_address: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    feedback_item_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_items.id"))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    audit: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime())
+    error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime())
+    created_by: Mapped[str] = mapped_column(String(320))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime())
