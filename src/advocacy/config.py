@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Literal, cast
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     ``ADVOCACY_SECURE_COOKIES=true`` forces it (behind a proxy that ends TLS), ``false`` never.
     Cases: ``case_escalation_email`` (``ADVOCACY_CASE_ESCALATION_EMAIL``) is told of every
     escalation by e-mail, besides the case's owner (``docs/notifications.md``).
+    Referrals: ``referral_landing_url`` (``ADVOCACY_REFERRAL_LANDING_URL``, an http(s) address;
+    default the base URL) is the company's sign-up or shop page that advocates' referral links
+    lead to, with ``ref=CODE`` added (``docs/referrals.md``).
     """
 
     model_config = SettingsConfigDict(env_prefix="ADVOCACY_", extra="ignore")
@@ -60,6 +64,7 @@ class Settings(BaseSettings):
     worker: Literal["in-process", "external"] = Field(default="in-process")
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     case_escalation_email: str | None = Field(default=None, max_length=320)
+    referral_landing_url: str | None = Field(default=None, max_length=2000)
 
     @field_validator("languages")
     @classmethod
@@ -79,6 +84,27 @@ class Settings(BaseSettings):
         if not (at and local and domain) or not value.isprintable() or " " in value:
             raise ValueError("one e-mail address, such as escalations@example.com")
         return value
+
+    @field_validator("referral_landing_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if (
+            parts.scheme.lower() not in ("http", "https")
+            or not parts.hostname
+            or not value.isprintable()
+            or any(char.isspace() for char in value)
+        ):
+            raise ValueError("an http(s) address, such as https://shop.example.com/signup")
+        return value
+
+    @property
+    def referral_landing(self) -> str:
+        """Where referral links lead: ``referral_landing_url``, else the base URL."""
+        return self.referral_landing_url or self.base_url
 
     @property
     def language_codes(self) -> tuple[str, ...]:
