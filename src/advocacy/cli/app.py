@@ -15,6 +15,7 @@ from advocacy.cli.database import db
 from advocacy.cli.demo import demo, tour
 from advocacy.cli.feedback import feedback
 from advocacy.cli.importing import import_command
+from advocacy.cli.maturity import maturity_group
 from advocacy.cli.nps import nps
 from advocacy.cli.options import db_option
 from advocacy.cli.surveys import surveys_group, worker
@@ -57,3 +58,4 @@ cli.add_command(cases_group)
 cli.add_command(advocates_group)
 cli.add_command(rules_group)
 cli.add_command(webhooks_group)
+cli.add_command(maturity_group)
