@@ -393,7 +393,7 @@ def test_the_landing_address_keeps_its_query_and_fragment() -> None:
         "https://shop.example.com/join?utm=x&a=1&ref=ABCD2345#top"
     )
     assert referrals.landing_address("https://s.example.com", "ABCD2345") == (
-        "https://s.example.com?ref=ABCD2345"
+        "https://s.example.com/?ref=ABCD2345"
     )
     assert referrals.landing_address("https://s.example.com/?ref=OLD&q=a+b", "ABCD2345") == (
         "https://s.example.com/?q=a+b&ref=ABCD2345"

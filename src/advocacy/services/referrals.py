@@ -187,11 +187,11 @@ def referral_link(settings: Settings, code: str) -> str:
 
 def landing_address(landing_url: str, code: str) -> str:
     """``landing_url`` with ``ref=CODE`` in its query; the query it had is kept, an earlier
-    ``ref`` replaced, the fragment kept."""
+    ``ref`` replaced, the fragment kept (a bare host gets the path ``/``)."""
     parts = urlsplit(landing_url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "ref"]
     query.append(("ref", normalise_code(code)))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(path=parts.path or "/", query=urlencode(query)))
 
 
 # --- visits -----------------------------------------------------------------------------------

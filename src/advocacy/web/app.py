@@ -133,7 +133,9 @@ def create_app(
         case_api,
         case_pages,
         case_reply_api,
+        maturity_pages,
         pages,
+        referral_pages,
         survey_admin,
         survey_pages,
         webhook_api,
@@ -141,6 +143,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(survey_pages.router)
+    app.include_router(referral_pages.router)
     app.include_router(pages.router)
     app.include_router(survey_admin.pages)
     app.include_router(case_pages.pages)
@@ -150,6 +153,9 @@ def create_app(
     app.include_router(case_reply_api.api)
     app.include_router(webhook_api.api)
     app.include_router(advocate_api.api)
+    app.include_router(maturity_pages.pages)
+    app.include_router(maturity_pages.api)
+    app.include_router(referral_pages.api)
     _install_error_handlers(app)
     _install_middleware(app)
     check_every_route_is_guarded(app.routes)
