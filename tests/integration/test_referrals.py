@@ -7,6 +7,7 @@ counted once per visitor an hour and capped per code and day."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import string
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from advocacy.services import referrals
 from advocacy.store.engine import build_engine
 from advocacy.store.tables import Advocate, AdvocateEvent, Customer, Referral, ReferralClick
 from tests import factories
+from tests.e2e.test_cli import run
 
 NOW = dt.datetime(2026, 11, 23, 12, 0)
 ATTRIBUTED = NOW - dt.timedelta(days=30)
@@ -398,3 +400,51 @@ def test_the_landing_address_keeps_its_query_and_fragment() -> None:
     assert referrals.landing_address("https://s.example.com/?ref=OLD&q=a+b", "ABCD2345") == (
         "https://s.example.com/?q=a+b&ref=ABCD2345"
     )
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_referrals_from_the_command_line(
+    engine: Engine,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ADVOCACY_BASE_URL", "https://advocacy.example.com/")
+
+    status, out, err = run(capsys, "--db", database_url, "referrals", "code", "A1", "--json")
+    assert status == 0, err
+    issued = json.loads(out)
+    code = issued["code"]
+    assert issued == {"customer_id": "A1", "code": code,
+                      "link": f"https://advocacy.example.com/r/{code}"}  # fmt: skip
+    status, out, _ = run(capsys, "--db", database_url, "referrals", "code", "A1")
+    assert out.split() == [code, f"https://advocacy.example.com/r/{code}"]
+
+    status, out, err = run(capsys, "--db", database_url, "referrals", "attribute", "R1", code)
+    assert (status, out.strip()) == (0, f"R1 attributed to A1 (code {code})."), err
+    status, out, err = run(capsys, "--db", database_url, "referrals", "code", "P")
+    assert status == 65
+    assert "not an advocate" in err
+    other = referrals.issue_code(engine, _ids(engine)["A2"], now=NOW)
+    status, _, err = run(capsys, "--db", database_url, "referrals", "attribute", "R1", other)
+    assert status == 65
+    assert "already referred by" in err
+    assert "Traceback" not in err
+
+    status, out, err = run(capsys, "--db", database_url, "referrals", "import", "--json")
+    assert status == 0, err
+    assert json.loads(out)["attributed"] == 0
+
+    status, out, err = run(capsys, "--db", database_url, "referrals", "list", "--json")
+    assert status == 0, err
+    listed = json.loads(out)
+    assert [row["customer_id"] for row in listed][:1] == ["A1"]
+    assert listed[0]["link"] == f"https://advocacy.example.com/r/{code}"
+    assert listed[0]["referred_customers"] == 1
+    status, out, err = run(capsys, "--db", database_url, "referrals", "list", "--advocate", "A2")
+    assert status == 0, err
+    assert other in out
+    assert code not in out
+    engine.dispose()

@@ -18,6 +18,7 @@ from advocacy.cli.importing import import_command
 from advocacy.cli.maturity import maturity_group
 from advocacy.cli.nps import nps
 from advocacy.cli.options import db_option
+from advocacy.cli.referrals import referrals_group
 from advocacy.cli.surveys import surveys_group, worker
 from advocacy.cli.value import clv, segments
 from advocacy.cli.web import serve, tokens, users
@@ -56,6 +57,7 @@ cli.add_command(surveys_group)
 cli.add_command(worker)
 cli.add_command(cases_group)
 cli.add_command(advocates_group)
+cli.add_command(referrals_group)
 cli.add_command(rules_group)
 cli.add_command(webhooks_group)
 cli.add_command(maturity_group)
