@@ -143,8 +143,9 @@ def advocate_id_of(engine: Engine, customer: str) -> int:
     if row is None:
         raise NotFound(f"no customer {_shown(ref)}")
     if row.advocate is None:
-        raise InvalidInput(f"customer {_shown(ref)} is not an advocate: only advocates get a "
-                           "referral code")  # fmt: skip
+        raise InvalidInput(
+            f"customer {_shown(ref)} is not an advocate: only advocates get a referral code"
+        )
     return int(row.id)
 
 
@@ -153,27 +154,29 @@ def issue_code(engine: Engine, customer_id: int, *, now: dt.datetime, actor: str
     kept: a second call returns the same code. Raises ``InvalidInput`` for a customer who is
     not an advocate."""
     for _ in range(_MAX_TRIES):
-        with engine.begin() as connection:
-            row = connection.execute(
-                select(ADVOCATES.c.referral_code).where(ADVOCATES.c.customer_id == customer_id)
-            ).first()
-            if row is None:
-                raise InvalidInput(f"customer {customer_id} is not an advocate: only advocates "
-                                   "get a referral code")  # fmt: skip
-            if row.referral_code:
-                return str(row.referral_code)
-        code = new_code()
         try:
             with engine.begin() as connection:
-                changed = connection.execute(
+                found = connection.execute(
+                    select(ADVOCATES.c.referral_code).where(ADVOCATES.c.customer_id == customer_id)
+                ).first()
+                if found is None:
+                    raise InvalidInput(
+                        f"customer {customer_id} is not an advocate: only advocates get a "
+                        "referral code"
+                    )
+                if found.referral_code:
+                    return str(found.referral_code)
+                code = new_code()
+                made = connection.execute(
                     update(ADVOCATES)
-                    .where(ADVOCATES.c.customer_id == customer_id,
-                           ADVOCATES.c.referral_code.is_(None))
+                    .where(ADVOCATES.c.customer_id == customer_id)
+                    .where(ADVOCATES.c.referral_code.is_(None))
                     .values(referral_code=code)
-                ).rowcount  # fmt: skip
-                if changed:
+                ).rowcount
+                if made:  # else another request gave them one meanwhile: read it next time
+                    detail = {"code": code}
                     _log(connection, customer_id, kind="referral_code", actor=actor, now=now,
-                         detail={"code": code})  # fmt: skip
+                         detail=detail)  # fmt: skip
                     return code
         except IntegrityError:  # another advocate has this code: draw again
             continue

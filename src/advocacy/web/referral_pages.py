@@ -50,7 +50,7 @@ def _recent_visitors(state: State) -> referrals.RecentVisitors:
         found = getattr(state, "referral_visitors", None)
         if found is None:
             found = state.referral_visitors = referrals.RecentVisitors()
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 @router.get("/r/{code}")
