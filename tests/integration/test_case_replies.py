@@ -175,7 +175,7 @@ def test_a_saved_template_replaces_the_shipped_wording_and_bad_ones_are_refused(
         "Perdón", "Lo sentimos."
     )  # fmt: skip
     assert found[("refund", "de")].custom
-    assert len(found) == 21  # the 20 shipped and one new
+    assert len(found) == 29  # the 28 shipped (7 templates × 4 languages) and one new
     bad = [
         ("apology", "en", "Hi", "Dear {customer_email}"),
         ("apology", "en", "Hi {name}", "Hello"),

@@ -126,7 +126,7 @@ def test_leads_reword_templates_and_others_only_read_them(site: Site) -> None:
     )
 
     assert listed.status_code == 200
-    assert len(listed.json()["templates"]) == 20
+    assert len(listed.json()["templates"]) == 28
     assert refused.status_code == 403
     assert saved.status_code == 200
     assert saved.json()["custom"] is True

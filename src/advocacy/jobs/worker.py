@@ -21,7 +21,8 @@ from sqlalchemy import Engine
 
 from advocacy.config import Settings
 from advocacy.mail.smtp import Mailer, SmtpMailer
-from advocacy.services import notifications
+from advocacy.services import customer_messages, notifications
+from advocacy.services.advocate_programme import remind_due_tasks, run_programme
 from advocacy.services.analysis import analyse_feedback, analyzer_for
 from advocacy.services.cases import run_rules
 from advocacy.services.invitations import run_triggers
@@ -114,6 +115,11 @@ class Worker:
         except Exception as exc:
             log.exception("re-surveying resolved cases failed")
             done["resurveys"] = {"error": str(exc)}
+        try:
+            done["advocates"] = run_programme(self.engine, self.settings, now=now).as_dict()
+        except Exception as exc:
+            log.exception("the advocate programme failed")
+            done["advocates"] = {"error": str(exc)}
         self._notify(now, done)
         return done
 
@@ -140,6 +146,20 @@ class Worker:
         except Exception as exc:
             log.exception("sending case replies failed")
             done["replies"] = {"error": str(exc)}
+        if stop():
+            return
+        try:
+            done["messages"] = customer_messages.send_due_messages(
+                engine, settings, self.mailer, now=now, should_stop=stop
+            ).as_dict()
+        except Exception as exc:
+            log.exception("sending the programme's messages failed")
+            done["messages"] = {"error": str(exc)}
+        try:
+            done["reminders"] = remind_due_tasks(engine, settings, self.mailer, now=now).as_dict()
+        except Exception as exc:
+            log.exception("reminding of advocate tasks failed")
+            done["reminders"] = {"error": str(exc)}
 
     def run_forever(self, interval: float | None = None) -> None:
         """Rounds every ``interval`` seconds (the settings' by default) until :meth:`stop`."""

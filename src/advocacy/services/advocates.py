@@ -10,16 +10,16 @@ and a score anyone can recompute by hand (at ``now``, over the last ``WINDOW_DAY
   a post also counts for its reach, ``1 + log10(1 + likes + 2 × shares)``;
 - **score** (0–100) = 40 × min(1, promoter weight ÷ 2) + 15 × the share of the customer's NPS
   answers that were promoters + 20 × min(1, review weight ÷ 2) + 15 × min(1, post weight ÷ 3)
-  + 10 for a customer of the top value tier (5 for the high tier) — two recent promoter answers
-  alone make 55 of it;
+  + 15 × min(1, referral weight ÷ 2) + 10 for a customer of the top value tier (5 for the high
+  tier), at most 100 — two recent promoter answers alone make 55 of it;
+- a **referral** (a customer the advocate brought, :mod:`advocacy.services.referrals`) counts
+  with the recency weight of the day it was attributed;
 - **detractors are never flagged**: a customer with a detractor answer (0–6), a review at or
   below 2 of 5 or a negative post in the last 365 days is left out, whatever else they did;
 - **status**: ``active`` at a score of 50 or more with positive evidence in the last 180 days;
   ``candidate`` at 25 or more with positive evidence in the last 180 days; ``lapsed`` when their
   positive evidence is all older than 180 days, or their latest answer is passive (7–8) after a
   promoter one. Each advocate carries the ``reasons`` for their status.
-
-Referrals will count as evidence once referral links exist.
 """
 
 from __future__ import annotations
@@ -35,10 +35,11 @@ from sqlalchemy import Engine, Table, select
 
 from advocacy.errors import InvalidInput
 from advocacy.services.case_rules import CustomerValueBook
-from advocacy.store.tables import Customer, FeedbackItem
+from advocacy.store.tables import Customer, FeedbackItem, Referral
 
 ITEMS = cast(Table, FeedbackItem.__table__)
 CUSTOMERS = cast(Table, Customer.__table__)
+REFERRALS = cast(Table, Referral.__table__)
 
 WINDOW_DAYS = 730
 HALF_LIFE_DAYS = 180.0
@@ -66,10 +67,12 @@ class _Evidence:
     answers: list[tuple[dt.datetime, int]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     posts: list[dict[str, Any]] = field(default_factory=list)
+    referrals: list[dict[str, Any]] = field(default_factory=list)
     against: list[str] = field(default_factory=list)
     promoter_weight: float = 0.0
     review_weight: float = 0.0
     post_weight: float = 0.0
+    referral_weight: float = 0.0
     latest_positive: dt.datetime | None = None
     latest_promoter: dt.datetime | None = None
 
@@ -85,12 +88,14 @@ def score_of(evidence: _Evidence, tier: str | None) -> float:
         if evidence.answers
         else 0.0
     )
-    return (
+    return min(
+        100.0,
         40 * min(1.0, evidence.promoter_weight / 2)
         + 15 * share
         + 20 * min(1.0, evidence.review_weight / 2)
         + 15 * min(1.0, evidence.post_weight / 3)
-        + TIER_POINTS.get(tier or "", 0.0)
+        + 15 * min(1.0, evidence.referral_weight / 2)
+        + TIER_POINTS.get(tier or "", 0.0),
     )
 
 
@@ -165,8 +170,28 @@ def find_advocates(
     → value tier) defaults to the tiers ``advocacy clv`` computes."""
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"status: one of {', '.join(STATUSES)}, not {status!r}")
-    found, people = _gather(engine, now)
-    found = {k: v for k, v in found.items() if v.latest_positive is not None and not v.against}
+    found = [a for a in evaluate(engine, now=now, tiers=tiers).advocates.values()
+             if status is None or a["status"] == status]  # fmt: skip
+    found.sort(key=lambda a: (-a["score"], a["customer_id"]))
+    return found[: max(1, min(limit, 100_000))]
+
+
+@dataclass
+class Evaluation:
+    """Everyone the evidence speaks of at one moment: ``advocates`` (the catalogue's customer
+    id → the advocate, as :func:`find_advocates` lists them) and ``excluded`` (customer id → why
+    a customer with positive evidence is not one: detractor evidence, or too low a score)."""
+
+    advocates: dict[int, dict[str, Any]]
+    excluded: dict[int, list[str]]
+
+
+def evaluate(
+    engine: Engine, *, now: dt.datetime, tiers: Mapping[int, str] | None = None
+) -> Evaluation:
+    """Score every customer with positive evidence at ``now`` (the module's rules)."""
+    gathered, people = _gather(engine, now)
+    referred = _referrals(engine, now)
     book = CustomerValueBook(engine, now)
 
     def tier_of(customer_id: int) -> str | None:
@@ -176,15 +201,28 @@ def find_advocates(
         return None if row is None else str(row["tier"])
 
     recent = now - dt.timedelta(days=RECENT_DAYS)
-    advocates = []
-    for customer_id, evidence in found.items():
+    advocates: dict[int, dict[str, Any]] = {}
+    excluded: dict[int, list[str]] = {}
+    for referrer in referred:  # a referral is evidence of its own
+        gathered.setdefault(referrer, _Evidence())
+    for customer_id, evidence in gathered.items():
+        evidence.referrals = referred.get(customer_id, [])
+        for referral in evidence.referrals:
+            evidence.referral_weight += recency_weight(referral["age_days"])
+            evidence.positive(referral["at_time"])
+        if evidence.latest_positive is None:
+            continue
+        if evidence.against:
+            excluded[customer_id] = list(evidence.against)
+            continue
         tier = tier_of(customer_id)
         score = round(score_of(evidence, tier), 1)
         state, reasons = _status(evidence, score, recent)
-        if state is None or (status is not None and state != status):
+        if state is None:
+            excluded[customer_id] = [*reasons, f"score {score:g} < {CANDIDATE_SCORE:g}"]
             continue
         person = people[customer_id]
-        advocates.append({
+        advocates[customer_id] = {
             "customer_id": person.external_id,
             "name": person.name,
             "score": score,
@@ -195,13 +233,37 @@ def find_advocates(
                 "nps_answers": len(evidence.answers),
                 "positive_reviews": evidence.reviews,
                 "social_posts": evidence.posts,
-                "referrals": [],
+                "referrals": [
+                    {k: v for k, v in r.items() if k not in ("age_days", "at_time")}
+                    for r in evidence.referrals
+                ],
                 "tier": tier,
-                "latest": _day(evidence.latest_positive) if evidence.latest_positive else None,
+                "latest": _day(evidence.latest_positive),
             },
+        }  # fmt: skip
+    return Evaluation(advocates, excluded)
+
+
+def _referrals(engine: Engine, now: dt.datetime) -> dict[int, list[dict[str, Any]]]:
+    """Each referrer's referred customers within the window, as evidence."""
+    r, c = REFERRALS.c, CUSTOMERS.c
+    start = now - dt.timedelta(days=WINDOW_DAYS)
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(r.advocate_id, r.attributed_at, c.external_id)
+            .join(CUSTOMERS, c.id == r.referred_customer_id)
+            .where(r.attributed_at >= start, r.attributed_at <= now)
+            .order_by(r.attributed_at, r.id)
+        ).all()
+    for row in rows:
+        found[row.advocate_id].append({
+            "customer_id": row.external_id,
+            "at": _day(row.attributed_at),
+            "at_time": row.attributed_at,
+            "age_days": (now - row.attributed_at).total_seconds() / 86_400,
         })  # fmt: skip
-    advocates.sort(key=lambda a: (-a["score"], a["customer_id"]))
-    return advocates[: max(1, min(limit, 100_000))]
+    return found
 
 
 def _status(evidence: _Evidence, score: float, recent: dt.datetime) -> tuple[str | None, list[str]]:
@@ -212,6 +274,8 @@ def _status(evidence: _Evidence, score: float, recent: dt.datetime) -> tuple[str
         reasons.append(f"{len(evidence.reviews)} positive review(s)")
     if evidence.posts:
         reasons.append(f"{len(evidence.posts)} positive post(s) about the brand")
+    if evidence.referrals:
+        reasons.append(f"{len(evidence.referrals)} customer(s) referred")
     latest = evidence.latest_positive
     if latest is None:
         return None, reasons

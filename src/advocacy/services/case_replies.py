@@ -1,11 +1,13 @@
 """Replies to customers, written from a case: by hand or from a template in their language.
 
-**Templates.** Five ship in English, Spanish, Russian and Romanian (:data:`DEFAULTS`):
+**Templates.** Seven ship in English, Spanish, Russian and Romanian (:data:`DEFAULTS`):
 ``apology``, ``resolved``, ``thanks``, ``review_reply`` (a public reply: no personal data, an
-invitation to get in touch privately) and ``late_delivery`` (the proactive message for an order
-running late). A company overrides any of them, or adds its own keys and languages, in
-``reply_templates`` (:func:`set_template`). The placeholders are ``{customer_name}``,
-``{company}``, ``{agent}`` and ``{order}``; any other brace is refused when a template is
+invitation to get in touch privately), ``late_delivery`` (the proactive message for an order
+running late), and the advocate programme's ``advocate_thanks`` and ``review_invitation``. A
+company overrides any of them, or adds its own keys and languages, in ``reply_templates``
+(:func:`set_template`). The placeholders are ``{customer_name}``, ``{company}``, ``{agent}``,
+``{order}``, ``{contact}`` (the programme's direct contact) and ``{review_links}``; any other
+brace is refused when a template is
 saved. A placeholder without a value is left out with the comma or space before it
 (``Hola, {customer_name}:`` becomes ``Hola:``; at the start of a line, with the comma after it),
 and a line that held nothing else is dropped.
@@ -47,7 +49,7 @@ TEMPLATES = cast(Table, ReplyTemplate.__table__)
 _ITEMS = cast(Table, FeedbackItem.__table__)
 _CUSTOMERS = cast(Table, Customer.__table__)
 
-PLACEHOLDERS = ("customer_name", "company", "agent", "order")
+PLACEHOLDERS = ("customer_name", "company", "agent", "order", "contact", "review_links")
 CHANNELS = ("email", "platform")
 STATUSES = ("queued", "sending", "sent", "failed", "to_post", "posted")
 #: Feedback kinds whose replies are public, posted where the customer wrote.
@@ -95,6 +97,18 @@ _WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "you know as soon as it is on its way.\n\nIf you have any questions, just reply to "
             "this message.",
         ),
+        "advocate_thanks": (
+            "Thank you, {customer_name}",
+            "Hello {customer_name},\n\nThank you for your kind words about us. Customers like "
+            "you are the reason we do what we do, and we do not take your trust for granted.\n\n"
+            "Whenever there is anything we can do for you, you can reach us directly: {contact}",
+        ),
+        "review_invitation": (
+            "How was your order {order}?",
+            "Hello {customer_name},\n\nThank you for your order {order}. Would you tell others "
+            "how it went? Every review helps, whatever you thought of us, good or bad: "
+            "{review_links}\n\nIt takes a minute, and we read every one.",
+        ),
         "sign_off": ("Kind regards,", ""),
         "company": ("Customer care team", ""),
         "subject": ("About your feedback", ""),
@@ -129,6 +143,18 @@ _WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "prometimos, y lo sentimos. Estamos haciendo el seguimiento con la empresa de "
             "transporte y le avisaremos en cuanto esté en camino.\n\nSi tiene cualquier "
             "pregunta, basta con responder a este mensaje.",
+        ),
+        "advocate_thanks": (
+            "Gracias, {customer_name}",
+            "Hola, {customer_name}:\n\nGracias por sus amables palabras. Clientes como usted son "
+            "la razón de lo que hacemos, y no damos su confianza por sentada.\n\nSiempre que "
+            "podamos hacer algo por usted, puede escribirnos o llamarnos directamente: {contact}",
+        ),
+        "review_invitation": (
+            "¿Qué tal su pedido {order}?",
+            "Hola, {customer_name}:\n\nGracias por su pedido {order}. ¿Contaría a otros cómo le "
+            "fue? Toda reseña ayuda, sea cual sea su opinión, buena o mala: {review_links}\n\n"
+            "Solo lleva un minuto, y las leemos todas.",
         ),
         "sign_off": ("Un cordial saludo,", ""),
         "company": ("Equipo de atención al cliente", ""),
@@ -165,6 +191,18 @@ _WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "обещанный срок — приносим извинения. Мы отслеживаем его вместе со службой "
             "доставки и сообщим вам, как только он будет в пути.\n\nЕсли у вас есть вопросы, "
             "просто ответьте на это письмо.",
+        ),
+        "advocate_thanks": (
+            "Спасибо, {customer_name}",
+            "Здравствуйте, {customer_name}!\n\nСпасибо за ваши добрые слова. Такие клиенты, как "
+            "вы, — причина, по которой мы делаем свою работу, и мы очень ценим ваше доверие.\n\n"
+            "Если мы можем что-то для вас сделать, свяжитесь с нами напрямую: {contact}",
+        ),
+        "review_invitation": (
+            "Как вам заказ {order}?",
+            "Здравствуйте, {customer_name}!\n\nСпасибо за заказ {order}. Расскажете другим, как "
+            "всё прошло? Важен любой отзыв — и хороший, и плохой: {review_links}\n\nЭто займёт "
+            "минуту, и мы читаем каждый отзыв.",
         ),
         "sign_off": ("С уважением,", ""),
         "company": ("Служба заботы о клиентах", ""),
@@ -203,13 +241,34 @@ _WORDING: dict[str, dict[str, tuple[str, str]]] = {
             "imediat ce pornește spre dumneavoastră.\n\nDacă aveți întrebări, este suficient să "
             "răspundeți la acest mesaj.",
         ),
+        "advocate_thanks": (
+            "Vă mulțumim, {customer_name}",
+            "Bună ziua, {customer_name},\n\nVă mulțumim pentru cuvintele frumoase. Clienții ca "
+            "dumneavoastră sunt motivul pentru care facem ceea ce facem, iar încrederea "
+            "dumneavoastră contează pentru noi.\n\nOricând putem face ceva pentru "
+            "dumneavoastră, ne puteți contacta direct: {contact}",
+        ),
+        "review_invitation": (
+            "Cum a fost comanda {order}?",
+            "Bună ziua, {customer_name},\n\nVă mulțumim pentru comanda {order}. Le-ați spune și "
+            "altora cum a fost? Orice recenzie ne ajută, indiferent de părere, bună sau rea: "
+            "{review_links}\n\nDurează un minut și le citim pe toate.",
+        ),
         "sign_off": ("Cu stimă,", ""),
         "company": ("Echipa de relații cu clienții", ""),
         "subject": ("Despre părerea dumneavoastră", ""),
     },
 }
 
-KEYS = ("apology", "resolved", "thanks", "review_reply", "late_delivery")
+KEYS = (
+    "apology",
+    "resolved",
+    "thanks",
+    "review_reply",
+    "late_delivery",
+    "advocate_thanks",
+    "review_invitation",
+)
 SHIPPED = tuple(_WORDING)
 #: ``{language: {key: (subject, body)}}``: the wording Advocacy ships. The e-mail templates end
 #: with a signature (the agent, then the company); the public ``review_reply`` names the company

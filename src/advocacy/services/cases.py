@@ -302,8 +302,12 @@ def _new_case(connection: Connection, *, now: dt.datetime, title: str, customer_
               details: dict[str, Any] | None = None, value_at_risk: float | None = None,
               currency: str | None = None,
               tier: Callable[[], str | None] = lambda: None) -> int:  # fmt: skip
+    from advocacy.services.advocate_programme import is_active_advocate
     from advocacy.services.case_rules import choose_assignee
 
+    if is_active_advocate(connection, customer_id):  # respect: an advocate's case jumps the queue
+        priority = PRIORITIES[min(PRIORITIES.index(priority) + 1, len(PRIORITIES) - 1)]
+        details = {**(details or {}), "advocate": True}
     language = _language_of(connection, item_ids, customer_id)
     assigned_by = None
     if owner is None and team is None:
