@@ -411,6 +411,11 @@ def attribute_from_imports(
                    .where(REFERRALS.c.referred_customer_id == CUSTOMERS.c.id).exists())
             .order_by(CUSTOMERS.c.id)
         ).all()  # fmt: skip
+        known = set(
+            connection.scalars(
+                select(ADVOCATES.c.referral_code).where(ADVOCATES.c.referral_code.is_not(None))
+            )
+        )
     counts = {"attributed": 0, "unknown_codes": 0, "refused": 0}
     problems: list[dict[str, str]] = []
     for row in rows:
@@ -418,6 +423,8 @@ def attribute_from_imports(
         if not code:
             continue
         try:
+            if normalise_code(code) not in known:  # nobody's: no need to ask the database
+                raise UnknownCode(f"no advocate has the referral code {_shown(code)}")
             done = attribute(engine, row.external_id, code, actor=actor, now=now, source="import")
         except (InvalidInput, NotFound) as exc:
             counts["unknown_codes" if isinstance(exc, UnknownCode) else "refused"] += 1
