@@ -185,6 +185,8 @@ def build(engine: Engine, level: int) -> Organisation:
     org.resolve("A", ago(8), "ana@co.example")  # opened 10 days ago, 72 h: on time
     org.resolve("C", ago(3), "bruno@co.example")
     org.resolve("D", ago(4, hours=-12), "sla")  # 12 h after opening, within its 24 h
+    org.event("D", "mail", "reply_sent", ago(4))  # the program's actors are not people
+    org.event("D", "programme", "note", ago(4))
     org.case("E", opened=ago(20), owner="ana@co.example", team=HOSTILE_TEAM, customer="C2")
     org.resolve("E", ago(15), "ana@co.example")  # 5 days for 3: late
     maturity.set_departments(engine, {"Support": "Customer service", HOSTILE_TEAM: "Sales"},
@@ -326,6 +328,7 @@ def test_a_dedicated_team_across_two_departments_is_level_three(engine: Engine) 
     assert found["level"] == 3
     assert found["name"] == "Dedicated team across the company"
     evidence = _evidence(found)
+    assert evidence["team_size"]["value"] == 3  # "sla", "mail" and "programme" are not people
     assert evidence["leads"]["value"] == 1
     assert evidence["teams"]["value"] == 2
     assert evidence["departments"]["value"] == 2

@@ -73,7 +73,7 @@ MAX_NAME = 100
 #: Actors of case timelines that are the program itself, not a person.
 SYSTEM_ACTORS = frozenset(
     {"system", "rules", "sla", "assignment", "customer", "resurvey", "advocacy", "programme",
-     "program", "worker", "import", "command line"}
+     "program", "worker", "import", "mail", "command line"}
 )  # fmt: skip
 #: The reactive rules that follow every unhappy customer up.
 FOLLOW_UP_RULES = ("detractor", "negative_review", "urgent_ticket")
