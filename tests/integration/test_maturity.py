@@ -69,12 +69,12 @@ class Organisation:
 
     def item(self, ref: str, kind: str, days: float, *, rating: float | None = None,
              scale: float | None = None, platform: str = "", customer: str | None = None,
-             analysed: bool = False) -> None:  # fmt: skip
+             analysed: bool = False, text: str | None = "Some words") -> None:  # fmt: skip
         self.items[ref] = self._insert(
             FeedbackItem, kind=kind, platform=platform, external_id=ref, occurred_at=ago(days),
             rating=rating, rating_scale=scale,
             rating_normalized=None if rating is None or scale is None else rating / scale,
-            customer_id=self.customers.get(customer or ""),
+            customer_id=self.customers.get(customer or ""), text=text,
             sentiment="negative" if analysed else None, analyzed_at=NOW if analysed else None,
         )  # fmt: skip
 
@@ -167,7 +167,8 @@ def build(engine: Engine, level: int) -> Organisation:
     org.item("T1", "ticket", 5, customer="C5")
     org.item("N3", "nps", 4, rating=6, scale=10, customer="C6")
     org.item("N4", "nps", 3, rating=4, scale=10, customer="C6")
-    org.analyse_all_but("T1")
+    org.item("N5", "nps", 2, rating=9, scale=10, customer="C4", text=None)  # nothing to analyse
+    org.analyse_all_but("T1", "N5")
     org.case("B", opened=ago(8), owner="carla@co.example", team="Support", customer="C3",
              items=("R1",), type="negative_review", rule="negative_review")  # fmt: skip
     org.resolve("B", ago(8, hours=20), "carla@co.example")
@@ -304,7 +305,8 @@ def test_a_team_that_collects_analyses_and_follows_up_is_level_two(engine: Engin
     assert "old@co.example" not in evidence["team_size"]["detail"]
     # nps, review: trustpilot, review: google (two spellings, one platform), ticket
     assert evidence["feedback_sources"]["value"] == 4
-    assert evidence["analysed_share"]["value"] == round(7 / 8, 4)  # all but the ticket
+    # all but the ticket, of the eight items with a text (N5 has none: it is not counted)
+    assert evidence["analysed_share"]["value"] == round(7 / 8, 4)
     # unhappy: N1 (3), N3 (6), N4 (4), R1 (1 of 5), R3 (2 of 5); R3 has no case: 4 of 5
     assert evidence["followed_up_share"]["value"] == 0.8
     assert evidence["followed_up_share"]["met"] is True

@@ -105,6 +105,7 @@ class Facts:
     mapping: dict[str, str] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
     items: int = 0
+    items_with_text: int = 0
     analysed: int = 0
     unhappy: int = 0
     unhappy_followed: int = 0
@@ -180,9 +181,9 @@ def _sources(f: Facts) -> tuple[float, str]:
 
 
 def _analysed(f: Facts) -> tuple[float | None, str]:
-    return _ratio(f.analysed, f.items), (
-        f"{f.analysed} of the {f.items} feedback items of the window have their sentiment and "
-        "themes from the text analysis."
+    return _ratio(f.analysed, f.items_with_text), (
+        f"{f.analysed} of the {f.items_with_text} feedback items with a text in the window (of "
+        f"{f.items} items) have their sentiment and themes from the text analysis."
     )
 
 
@@ -282,7 +283,7 @@ CRITERIA: tuple[Criterion, ...] = (
               "Collect feedback from at least 3 sources (surveys, review sites, social media, "
               "tickets)"),
     Criterion(2, "analysed_share", "Feedback catalogued by sentiment and themes", 0.8, True,
-              _analysed, "Run the text analysis on at least 80 % of the feedback"),
+              _analysed, "Run the text analysis on at least 80 % of the feedback with a text"),
     Criterion(2, "followed_up_share", "Detractors and negative reviews followed up by a case",
               0.8, True, _followed,
               "Follow at least 80 % of detractor answers and negative reviews up with a case"),
@@ -490,14 +491,17 @@ def _gather(connection: Connection, start: dt.datetime, now: dt.datetime) -> Fac
 
     f = ITEMS.c
     items_in_window = and_(f.occurred_at >= start, f.occurred_at <= now)
-    for kind, platform, analysed, count in connection.execute(
-        select(f.kind, f.platform,
-               and_(f.analyzed_at.is_not(None), f.sentiment.is_not(None)).label("analysed"),
+    # Only what has words can be catalogued: an NPS answer without a comment has no themes.
+    worded = or_(func.coalesce(f.text, "") != "", func.coalesce(f.title, "") != "")
+    analysed = and_(f.analyzed_at.is_not(None), f.sentiment.is_not(None))
+    for kind, platform, has_text, done, count in connection.execute(
+        select(f.kind, f.platform, worded.label("worded"), analysed.label("analysed"),
                func.count())
-        .where(items_in_window).group_by(f.kind, f.platform, "analysed")
+        .where(items_in_window).group_by(f.kind, f.platform, "worded", "analysed")
     ):  # fmt: skip
         facts.items += count
-        facts.analysed += count if analysed else 0
+        facts.items_with_text += count if has_text else 0
+        facts.analysed += count if has_text and done else 0
         facts.sources.add(f"{kind}: {platform.strip().lower()}" if platform else kind)
     unhappy = or_(
         and_(f.kind == "nps", f.rating <= DETRACTOR_MAX),
