@@ -36,18 +36,8 @@ def list_command(ctx: click.Context, status: str | None, owner: str | None,
                  min_score: float | None, limit: int, as_json: bool) -> None:  # fmt: skip
     """The advocates, highest score first, with their evidence; detractors are never among
     them. The programme's owner and status-since are added for those it keeps."""
-    engine = catalogue_from(ctx).engine
-    found = advocacy.find_advocates(engine, now=utc_now(), status=status, limit=100_000)
-    kept = {a["customer_id"]: a for a in programme.list_programme(engine, limit=100_000)}
-    for advocate in found:
-        row = kept.get(advocate["customer_id"])
-        advocate["owner"] = row["owner"] if row else None
-        advocate["since"] = row["since"] if row else None
-    if owner:
-        found = [a for a in found if a["owner"] == owner.strip().lower()]
-    if min_score is not None:
-        found = [a for a in found if a["score"] >= min_score]
-    found = found[:limit]
+    found = programme.advocates_overview(catalogue_from(ctx).engine, now=utc_now(), status=status,
+                                         owner=owner, min_score=min_score, limit=limit)  # fmt: skip
     if as_json:
         echo_json(found)
         return

@@ -429,8 +429,10 @@ def run_programme(
         active = _advocate_rows(connection)
         _presence(connection, evaluation, active, options, now, report)
         _milestones(connection, evaluation, active, options, now, report)
-    from advocacy.services import customer_messages
+    from advocacy.services import customer_messages, referrals
 
+    for customer_id in newly_active:  # their link to bring others
+        referrals.issue_code(engine, customer_id, now=now, actor=PROGRAMME)
     report.messages = customer_messages.queue_thanks(engine, settings, evaluation, now=now)
     if options.review_invitations:
         invited = customer_messages.invite_reviews(engine, settings, now=now)
@@ -442,15 +444,9 @@ def run_programme(
 
 
 def _attribute_imported(engine: Engine, now: dt.datetime) -> dict[str, Any]:
-    try:
-        from advocacy.services import referrals
-    except ImportError:  # pragma: no cover - referrals ship with the programme
-        return {}
-    attribute = getattr(referrals, "attribute_from_imports", None)
-    if attribute is None:  # pragma: no cover
-        return {}
-    found = attribute(engine, now=now)
-    return dict(found) if isinstance(found, Mapping) else {"attributed": found}
+    from advocacy.services.referrals import attribute_from_imports
+
+    return dict(attribute_from_imports(engine, now=now))
 
 
 def _advocate_rows(connection: Connection) -> dict[int, Any]:
@@ -486,7 +482,7 @@ def _keep_statuses(
                 insert(ADVOCATES).values(
                     customer_id=customer_id, status=status, score=score, reasons=reasons,
                     since=now, first_seen_at=now, evaluated_at=now,
-                    owner=_pick_owner(connection, options.owners),
+                    owner=None if status == "lapsed" else _pick_owner(connection, options.owners),
                 )
             )  # fmt: skip
             log_event(connection, customer_id, "status", now=now, actor=PROGRAMME,
@@ -1165,3 +1161,29 @@ def advocate_detail(engine: Engine, customer_ref: str, *, now: dt.datetime) -> d
         "milestones": [e["detail"].get("milestone") for e in reversed(history)
                        if e["kind"] == "milestone"],
     }  # fmt: skip
+
+
+def advocates_overview(
+    engine: Engine, *, now: dt.datetime, status: str | None = None, owner: str | None = None,
+    min_score: float | None = None, limit: int = 500,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The advocates at ``now`` with their evidence (:func:`advocacy.services.advocates.
+    find_advocates`), each with the programme's ``owner`` and ``since`` where it keeps them;
+    filtered by owner (:data:`UNASSIGNED`: nobody) and least score."""
+    from advocacy.services.advocates import find_advocates
+
+    found = find_advocates(engine, now=now, status=status, limit=100_000)
+    kept = {a["customer_id"]: a for a in list_programme(engine, limit=100_000)}
+    for advocate in found:
+        row = kept.get(advocate["customer_id"])
+        advocate["owner"] = row["owner"] if row else None
+        advocate["since"] = row["since"] if row else None
+        advocate["referral_code"] = row["referral_code"] if row else None
+    if owner == UNASSIGNED:
+        found = [a for a in found if a["owner"] is None]
+    elif owner:
+        found = [a for a in found if a["owner"] == owner.strip().lower()]
+    if min_score is not None:
+        floor = _number(min_score, "min_score", 0, 100)
+        found = [a for a in found if a["score"] >= floor]
+    return found[: max(1, min(limit, 100_000))]
