@@ -222,6 +222,13 @@ def _currency(value: Any) -> str:
     return code
 
 
+def check_setting(name: str, value: Any) -> Any:
+    """``value`` checked for the setting ``name`` (nothing saved); InvalidInput if it is bad."""
+    if name not in _CHECKS:
+        raise InvalidInput(f"no advocate setting {name!r}: one of {', '.join(SETTING_NAMES)}")
+    return _CHECKS[name](value)
+
+
 def programme_settings(engine: Engine | Connection) -> ProgrammeSettings:
     """The settings saved, over the defaults (a value saved before a rule changed and no
     longer valid is ignored, with a warning in the log)."""

@@ -129,6 +129,7 @@ def create_app(
 
     from advocacy.web import (
         advocate_api,
+        advocate_pages,
         api,
         case_api,
         case_pages,
@@ -153,6 +154,7 @@ def create_app(
     app.include_router(case_reply_api.api)
     app.include_router(webhook_api.api)
     app.include_router(advocate_api.api)
+    app.include_router(advocate_pages.pages)
     app.include_router(maturity_pages.pages)
     app.include_router(maturity_pages.api)
     app.include_router(referral_pages.api)

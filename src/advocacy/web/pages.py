@@ -495,6 +495,8 @@ def customers_page(request: Request, principal: CustomerReader) -> Response:
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
 def customer_page(request: Request, customer_id: str, principal: CustomerReader) -> Response:
+    from advocacy.web.advocate_pages import advocate_section
+
     customer = items.customer_360(
         request.app.state.engine,
         customer_id,
@@ -514,6 +516,7 @@ def customer_page(request: Request, customer_id: str, principal: CustomerReader)
             request,
             principal,
             customer=customer,
+            advocate=advocate_section(request, customer["customer_id"]),
             figure=figure,
             kind_names=_kind_names(),
             sentiment_names=_sentiment_names(),
