@@ -303,7 +303,8 @@ def test_a_promoter_answer_is_thanked_in_the_customers_language_with_the_direct_
     assert report["messages"] == {"thanks_queued": 1, "thanks_skipped": 1}  # once a month
     [queued] = messages.list_messages(world.engine, kind="thank_you", status="queued")
     [skipped] = messages.list_messages(world.engine, kind="thank_you", status="skipped")
-    assert queued["language"] == "es" and queued["to"] == "ana@example.es"
+    assert queued["language"] == "es"
+    assert queued["to"] == "ana@example.es"
     assert skipped["reason"] == f"thanked on {START:%Y-%m-%d}, within 30 days"
 
     world.worker().run_once()  # not before a day has passed: the owner may still cancel it
