@@ -79,8 +79,20 @@ def test_the_same_seed_and_day_build_the_same_company(
 def test_the_demo_has_a_post_delivery_survey_whose_answers_are_its_nps_items(
     capsys: pytest.CaptureFixture[str], sqlite_url: str
 ) -> None:
-    code, out, err = run(capsys, "--db", sqlite_url, "demo", "--customers", "300", "--seed", "2",
-                         "--today", "2026-11-23", "--no-analyze", "--json")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "--db",
+        sqlite_url,
+        "demo",
+        "--customers",
+        "300",
+        "--seed",
+        "2",
+        "--today",
+        "2026-11-23",
+        "--no-analyze",
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["survey_invitations"]["answered"] > 0
 
@@ -111,8 +123,20 @@ def test_the_demo_has_a_post_delivery_survey_whose_answers_are_its_nps_items(
 def test_the_demo_has_open_overdue_resolved_and_proactive_cases_from_late_deliveries(
     capsys: pytest.CaptureFixture[str], sqlite_url: str
 ) -> None:
-    code, out, err = run(capsys, "--db", sqlite_url, "demo", "--customers", "300", "--seed", "2",
-                         "--today", "2026-11-23", "--no-analyze", "--json")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "--db",
+        sqlite_url,
+        "demo",
+        "--customers",
+        "300",
+        "--seed",
+        "2",
+        "--today",
+        "2026-11-23",
+        "--no-analyze",
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["cases"]["proactive"] > 0
 
@@ -135,3 +159,58 @@ def test_the_demo_has_open_overdue_resolved_and_proactive_cases_from_late_delive
     assert any(case["owner"] for case in found if case["type"] == "detractor")
     values = [case["value_at_risk"] for case in summary["cases"] if case["currency"] == "EUR"]
     assert values == sorted(values, reverse=True)
+
+
+def test_the_demo_has_advocates_with_evidence_tasks_referrals_and_a_maturity_assessment(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    code, out, err = run(
+        capsys,
+        "--db",
+        sqlite_url,
+        "demo",
+        "--customers",
+        "300",
+        "--seed",
+        "2",
+        "--today",
+        "2026-11-23",
+        "--no-analyze",
+        "--json",
+    )
+    assert code == 0, err
+    summary = json.loads(out)["advocates"]
+
+    from advocacy.services import advocate_programme, customer_messages, maturity, referrals
+
+    catalogue = open_catalogue(sqlite_url)
+    engine, now = catalogue.engine, dt.datetime(2026, 11, 23, 18, 0)
+    listed = advocate_programme.advocates_overview(engine, now=now, status="active")
+    done = advocate_programme.list_tasks(engine, now=now, status="done", limit=10_000)
+    still_open = advocate_programme.list_tasks(engine, now=now, status="open", limit=10_000)
+    report = referrals.referral_report(engine, now=now)
+    thanks = customer_messages.list_messages(engine, kind="thank_you", status="sent")
+    audit = customer_messages.review_audit(engine)
+    assessed = maturity.assess(engine, now=now)
+    catalogue.close()
+
+    assert summary["active"] == len(listed) > 0
+    assert all(
+        a["evidence"]["promoter_answers"] or a["evidence"]["positive_reviews"] for a in listed
+    )
+    assert all(a["owner"] and a["referral_code"] for a in listed)
+    assert done
+    assert still_open
+    assert {t["kind"] for t in done} >= {"welcome", "reward"}
+    assert summary["referrals"] == sum(row["referred_customers"] for row in report) > 0
+    assert thanks
+    assert audit["asked"] > 0
+    assert audit["gated"] is False
+    asked = {c["category"]: c["asked"] for c in audit["categories"]}
+    assert asked["detractor"] > 0  # the unhappy are invited to review as well
+    assert summary["maturity_level"] == assessed["level"]
+    followed = next(e for e in assessed["evidence"] if e["key"] == "followed_up_share")
+    assert followed["met"] is True
+    # built without the text analysis: nothing is catalogued by sentiment, and it says so
+    assert assessed["level"] == 1
+    assert "analysed_share" in [step["key"] for step in assessed["next_steps"]]

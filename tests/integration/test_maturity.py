@@ -516,3 +516,22 @@ def test_departments_are_set_listed_and_unset_from_the_command_line(
     assert json.loads(out) == {}
     code, out, _ = run(capsys, *db, "maturity", "departments", "list")
     assert "each team counts as its own department" in out
+
+
+def test_unhappy_feedback_from_before_the_first_case_is_not_held_against_the_organisation(
+    engine: Engine,
+) -> None:
+    org = Organisation(engine)
+    org.customer("C1")
+    org.item("N_old", "nps", 60, rating=2, scale=10, customer="C1")  # imported history
+    org.item("N_new", "nps", 10, rating=3, scale=10, customer="C1")
+    org.case("A", opened=ago(9), owner="ana@co.example", customer="C1", items=("N_new",))
+
+    since_first = _evidence(maturity.assess(engine, now=NOW))["followed_up_share"]
+
+    # Counted from the first case less the rules' 30-day look-back: 39 days ago; N_old is older.
+    assert since_first["value"] == 1.0
+    assert f"counted from {ago(39):%Y-%m-%d}" in since_first["detail"]
+    org.case("B", opened=ago(40), owner="ana@co.example", customer="C1")
+    with_history = _evidence(maturity.assess(engine, now=NOW))["followed_up_share"]
+    assert with_history["value"] == 0.5  # from 70 days ago: N_old was left without a case

@@ -7,9 +7,10 @@ import secrets
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import click
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
 from advocacy.access import Role
@@ -18,6 +19,7 @@ from advocacy.cli.options import catalogue_from, db_option, echo_json, json_opti
 from advocacy.errors import InvalidInput
 from advocacy.services import accounts
 from advocacy.services.facts import ensure_facts
+from advocacy.store.tables import Referral
 
 IMPORT_ORDER = ("customers", "orders", "nps", "reviews", "tickets", "social")
 
@@ -95,6 +97,7 @@ def demo(
     analysis = run_analysis(catalogue.engine, mode="fast") if analyse else None
     from advocacy.config import load_settings
     from advocacy.demo.casework import resurvey_the_day, set_up_team, work_the_day
+    from advocacy.demo.programme import plant_referrals, run_the_day, set_up_programme
     from advocacy.services.cases import RulesReport, run_rules
 
     # The rules as a worker would have run them, day by day over the last 30 days, and the
@@ -102,6 +105,8 @@ def demo(
     # a few nobody picked up (past due, escalated); proactive cases from the late deliveries.
     the_day = dt.datetime.combine((today or dt.datetime.now()).date(), dt.time(18, 0))
     set_up_team(catalogue.engine, DEMO_DOMAIN, the_day - dt.timedelta(days=31))
+    set_up_programme(catalogue.engine, DEMO_DOMAIN, the_day - dt.timedelta(days=31))
+    programme: dict[str, int] = {}
     settings = load_settings(database_url=catalogue.engine.url.render_as_string(False))
     cases = RulesReport()
     worked = {"answered": 0, "resolved": 0}
@@ -118,6 +123,11 @@ def demo(
         cases.proactive += done.proactive
         for key, count in resurvey_the_day(catalogue.engine, settings, day).items():
             worked[key] = worked.get(key, 0) + count
+        for key, count in run_the_day(catalogue.engine, settings, day).items():
+            programme[key] = programme.get(key, 0) + count
+        if days == 30:  # the advocates have their links: some new customers came with them
+            programme["planted"] = plant_referrals(catalogue.engine, day, the_day)
+    advocates = advocate_summary(catalogue.engine, the_day, programme)
     ensure_facts(catalogue.engine)
     logins = demo_users(catalogue.engine)
     counts = catalogue.counts()
@@ -132,6 +142,7 @@ def demo(
                 "analysis": None if analysis is None else analysis.as_dict(),
                 "survey_invitations": surveys,
                 "cases": {**cases.as_dict(), "worked": worked},
+                "advocates": advocates,
                 "logins": [
                     {"email": email, "role": role, "password": pw} for email, role, pw in logins
                 ],
@@ -151,6 +162,13 @@ def demo(
         f"proactive, before any complaint), {worked['resolved']:,} resolved, "
         f"{cases.escalated:,} escalations"
     )
+    click.echo(
+        f"  advocates  {advocates['active']:>8,} active, {advocates['candidate']:,} candidates, "
+        f"{advocates['lapsed']:,} lapsed; {advocates['tasks_done']:,} tasks done, "
+        f"{advocates['tasks_open']:,} open; {advocates['referrals']:,} customers referred; "
+        f"{advocates['review_invitations']:,} review invitations; advocacy maturity level "
+        f"{advocates['maturity_level']}"
+    )
     if analysis is not None:
         click.echo(describe_analysis(analysis))
     if serve:
@@ -164,6 +182,30 @@ def demo(
 
 
 DEMO_DOMAIN = "demo.advocacy.example"
+REFERRALS = Referral.__table__
+
+
+def advocate_summary(engine: Engine, now: dt.datetime, worked: dict[str, int]) -> dict[str, Any]:
+    """What the demo's advocate programme holds at the end: advocates, tasks, referrals,
+    messages and the maturity level."""
+    from advocacy.services import advocate_programme, customer_messages, maturity
+
+    counts = advocate_programme.programme_counts(engine)
+    tasks = advocate_programme.task_counts(engine, now=now)
+    invited = customer_messages.review_audit(engine)
+    with engine.connect() as connection:
+        referred = int(connection.scalar(select(func.count()).select_from(REFERRALS)) or 0)
+    return {
+        **counts,
+        "tasks_open": tasks["open"],
+        "tasks_overdue": tasks["overdue"],
+        "tasks_done": worked.get("tasks_done", 0),
+        "rewards": worked.get("rewards", 0),
+        "referrals": referred,
+        "thank_yous": worked.get("thanks_queued", 0),
+        "review_invitations": invited["asked"],
+        "maturity_level": maturity.assess(engine, now=now)["level"],
+    }
 
 
 def demo_users(engine: Engine) -> list[tuple[str, str, str]]:

@@ -41,7 +41,7 @@ from sqlalchemy import Connection, Engine, Table, and_, func, insert, or_, selec
 from advocacy.errors import InvalidInput
 from advocacy.services import case_rules
 from advocacy.services.case_metrics import case_metrics
-from advocacy.services.cases import CASE_ITEMS, CASES, EVENTS
+from advocacy.services.cases import CASE_ITEMS, CASES, EVENTS, RULES_WINDOW
 from advocacy.store.tables import (
     Advocate,
     AdvocateReward,
@@ -109,6 +109,7 @@ class Facts:
     analysed: int = 0
     unhappy: int = 0
     unhappy_followed: int = 0
+    followed_since: dt.datetime | None = None
     follow_up_rules_on: list[str] = field(default_factory=list)
     leads: int = 0
     users: set[str] = field(default_factory=set)
@@ -190,8 +191,11 @@ def _analysed(f: Facts) -> tuple[float | None, str]:
 def _followed(f: Facts) -> tuple[float | None, str]:
     return _ratio(f.unhappy_followed, f.unhappy), (
         f"{f.unhappy_followed} of the {f.unhappy} detractor answers (0–6) and negative reviews "
-        "(at most 2 of 5) of the window are in a case."
-    )
+        "(at most 2 of 5) of the window are in a case"
+        + (f" (counted from {f.followed_since:%Y-%m-%d}: the first case less the rules' "
+           f"{RULES_WINDOW.days}-day look-back)."
+           if f.followed_since else ".")
+    )  # fmt: skip
 
 
 def _rules_on(f: Facts) -> tuple[float, str]:
@@ -508,8 +512,15 @@ def _gather(connection: Connection, start: dt.datetime, now: dt.datetime) -> Fac
         and_(f.kind == "review", f.rating_normalized <= NEGATIVE_REVIEW_MAX),
     )
     cased = select(CASE_ITEMS.c.feedback_item_id).where(CASE_ITEMS.c.feedback_item_id == f.id)
+    # Feedback from before Advocacy followed customers up (history imported from before the
+    # first case, less the rules' look-back) is not held against the organisation.
+    first_case = connection.scalar(select(func.min(c.opened_at)))
+    first = None if first_case is None else first_case - RULES_WINDOW
+    if first is not None and first > start:
+        facts.followed_since = first
+    followed_window = and_(f.occurred_at >= max(start, first or start), f.occurred_at <= now)
     row = connection.execute(
-        select(func.count(), func.count().filter(cased.exists())).where(items_in_window, unhappy)
+        select(func.count(), func.count().filter(cased.exists())).where(followed_window, unhappy)
     ).one()
     facts.unhappy, facts.unhappy_followed = int(row[0]), int(row[1])
     facts.follow_up_rules_on = [
