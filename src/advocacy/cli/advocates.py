@@ -283,11 +283,12 @@ def messages_command(ctx: click.Context, kind: str | None, status: str | None,
 @click.argument("message_id", type=int)
 @BY
 @db_option
+@json_option
 @click.pass_context
-def cancel_command(ctx: click.Context, message_id: int, actor: str) -> None:
+def cancel_command(ctx: click.Context, message_id: int, actor: str, as_json: bool) -> None:
     """Cancel a thank-you or invitation still waiting to be sent."""
     messages.cancel_message(catalogue_from(ctx).engine, message_id, actor=actor, now=utc_now())
-    click.echo(f"message {message_id} cancelled")
+    _done({"id": message_id, "status": "cancelled"}, as_json, f"message {message_id} cancelled")
 
 
 @advocates_group.command("review-audit")
