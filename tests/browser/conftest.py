@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -103,3 +104,20 @@ def browser() -> Iterator[object]:
         )
         yield launched
         launched.close()
+
+
+Page = Any
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Page]:
+    """A page in an English browser, collecting script errors in ``page.problems``."""
+    context = browser.new_context(base_url=server, locale="en-US")
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.on("dialog", lambda dialog: problems.append(f"a script ran: {dialog.message}"))
+    opened.problems = problems
+    yield opened
+    context.close()

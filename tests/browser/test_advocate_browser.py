@@ -4,7 +4,6 @@ their log; an advocate does a task from the tasks page; the list fits a phone's 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,19 +15,6 @@ from tests.browser.conftest import Served
 from tests.browser.test_case_browser import _now, log_in
 
 Page = Any
-
-
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Page]:
-    """A page in an English browser, collecting script errors in ``page.problems``."""
-    context = browser.new_context(base_url=server, locale="en-US")
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda error: problems.append(str(error)))
-    opened.problems = problems
-    yield opened
-    context.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ filters, switch language, and see only what the role may see; no script ever run
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,19 +24,6 @@ PAGES = {
     "/admin/users": Permission.USERS_MANAGE,
     "/admin/tokens": Permission.TOKENS_MANAGE,
 }
-
-
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=server, locale="en-US")
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda error: problems.append(str(error)))
-    opened.on("dialog", lambda dialog: problems.append(f"a script ran: {dialog.message}"))
-    opened.problems = problems
-    yield opened
-    context.close()
 
 
 def log_in(page: Page, role: Role) -> None:

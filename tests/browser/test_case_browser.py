@@ -5,7 +5,6 @@ off, the value at risk reads largest first, and the queue fits a phone's screen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,20 +20,6 @@ Page = Any
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Page]:
-    """A page in an English browser, collecting script errors in ``page.problems``."""
-    context = browser.new_context(base_url=server, locale="en-US")
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda error: problems.append(str(error)))
-    opened.on("dialog", lambda dialog: problems.append(f"a script ran: {dialog.message}"))
-    opened.problems = problems
-    yield opened
-    context.close()
 
 
 def log_in(page: Page, role: Role, then: str = "/") -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +28,11 @@ from advocacy.services import surveys
 from advocacy.store.engine import build_engine
 from advocacy.store.tables import FeedbackItem, SurveyInvitation
 from tests import factories
+from tests.integration.test_closing_the_loop import Clock
 from tests.mail_server import SmtpServer, text_of
 
 START = dt.datetime(2026, 11, 23, 9, 0)
 OLGA, PEDRO = "olga@kelvo.example", "pedro@kelvo.example"
-
-
-@dataclass
-class Clock:
-    now: dt.datetime = field(default=START)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @dataclass

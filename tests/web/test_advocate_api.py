@@ -15,7 +15,8 @@ from tests import factories
 from tests.web.conftest import Site
 
 
-def _promoters(site: Site, tmp_path: Any) -> None:
+def import_promoters(site: Site, tmp_path: Any) -> None:
+    """Two recent promoter answers each for C1 and C3: two active advocates."""
     now = site.clock.now
     rows = [
         {
@@ -36,7 +37,7 @@ def _promoters(site: Site, tmp_path: Any) -> None:
 
 @pytest.fixture
 def api(site: Site, tmp_path: Any) -> tuple[Site, TestClient, dict[Role, dict[str, str]]]:
-    _promoters(site, tmp_path)
+    import_promoters(site, tmp_path)
     headers = {role: {"Authorization": f"Bearer {site.token(role)}"} for role in Role}
     client = site.client()
     owners = {"owners": ["olga@kelvo.example"], "budget_amount": 100}

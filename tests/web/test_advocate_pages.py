@@ -5,19 +5,17 @@ names shown as text, and the pages in Spanish."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
-from advocacy import open_catalogue
 from advocacy.access import Role
 from advocacy.services import advocate_programme as programme
 from advocacy.store.tables import Customer
-from tests import factories
 from tests.web.conftest import Site, csrf_of
+from tests.web.test_advocate_api import import_promoters
 
 HOSTILE = "<script>alert('x')</script>"
 
@@ -29,21 +27,7 @@ def programme_site(site: Site, tmp_path: Path) -> Site:
         connection.execute(
             update(Customer).where(Customer.external_id == "C3").values(name=HOSTILE)
         )
-    rows = [
-        {
-            "response_id": f"P{n}",
-            "customer_id": customer,
-            "score": 10,
-            "comment": "",
-            "responded_at": (now - dt.timedelta(days=days)).isoformat(),
-        }
-        for n, (customer, days) in enumerate((("C1", 1), ("C1", 5), ("C3", 2), ("C3", 6)))
-    ]
-    catalogue = open_catalogue(site.url)
-    try:
-        catalogue.import_file("nps", factories.write_csv(tmp_path / "promoters.csv", rows))
-    finally:
-        catalogue.close()
+    import_promoters(site, tmp_path)
     for name, value in (
         ("owners", ["olga@example.com"]),
         ("contact", "+34 900 100 200"),

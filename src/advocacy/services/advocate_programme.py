@@ -312,8 +312,7 @@ def add_log_entry(
     engine: Engine, customer_ref: str, kind: str, text: str, *, actor: str, now: dt.datetime
 ) -> dict[str, Any]:
     """Write what someone did for an advocate (a call, a meeting, a gift, a note) in their log."""
-    if kind not in LOG_KINDS:
-        raise InvalidInput(f"kind: one of {', '.join(LOG_KINDS)}, not {kind!r}")
+    one_of(kind, LOG_KINDS, "kind")
     text = (text or "").strip()
     if not 0 < len(text) <= 2_000:
         raise InvalidInput("text: 1 to 2,000 characters")
@@ -742,6 +741,18 @@ def _task_document(row: Any, now: dt.datetime) -> dict[str, Any]:
 UNASSIGNED = "-"
 
 
+def one_of(value: str, allowed: Sequence[str], name: str) -> str:
+    """``value`` when it is one of ``allowed``; InvalidInput naming them otherwise."""
+    if value not in allowed:
+        raise InvalidInput(f"{name}: one of {', '.join(allowed)}, not {str(value)[:40]!r}")
+    return value
+
+
+def _owned_by(column: Any, owner: str) -> Any:
+    """Rows of ``owner`` (an e-mail), or of nobody for :data:`UNASSIGNED`."""
+    return column.is_(None) if owner == UNASSIGNED else column == owner.strip().lower()
+
+
 def list_tasks(
     engine: Engine, *, now: dt.datetime, status: str | None = "open", owner: str | None = None,
     kind: str | None = None, overdue: bool | None = None, customer_ref: str | None = None,
@@ -751,17 +762,11 @@ def list_tasks(
     t = TASKS.c
     query = _task_query()
     if status:
-        if status not in TASK_STATUSES:
-            raise InvalidInput(f"status: one of {', '.join(TASK_STATUSES)}, not {status!r}")
-        query = query.where(t.status == status)
+        query = query.where(t.status == one_of(status, TASK_STATUSES, "status"))
     if kind:
-        if kind not in TASK_KINDS:
-            raise InvalidInput(f"kind: one of {', '.join(TASK_KINDS)}, not {kind!r}")
-        query = query.where(t.kind == kind)
-    if owner == UNASSIGNED:
-        query = query.where(t.owner.is_(None))
-    elif owner:
-        query = query.where(t.owner == owner.strip().lower())
+        query = query.where(t.kind == one_of(kind, TASK_KINDS, "kind"))
+    if owner:
+        query = query.where(_owned_by(t.owner, owner))
     if overdue is not None:
         late = and_(t.status == "open", t.due_at < now)
         query = query.where(late if overdue else ~late)
@@ -842,8 +847,7 @@ def create_task(
     owner: str | None, actor: str, now: dt.datetime,
 ) -> dict[str, Any]:  # fmt: skip
     """A task someone sets for an advocate by hand (a call, a gift to send, …)."""
-    if kind not in TASK_KINDS:
-        raise InvalidInput(f"kind: one of {', '.join(TASK_KINDS)}, not {kind!r}")
+    one_of(kind, TASK_KINDS, "kind")
     title = " ".join((title or "").split())
     if not 0 < len(title) <= 300:
         raise InvalidInput("title: 1 to 300 characters")
@@ -1089,13 +1093,9 @@ def list_programme(
     c, a = _CUSTOMERS.c, ADVOCATES.c
     statement = select(ADVOCATES, c.external_id, c.name).join(_CUSTOMERS, c.id == a.customer_id)
     if status:
-        if status not in STATUSES:
-            raise InvalidInput(f"status: one of {', '.join(STATUSES)}, not {status!r}")
-        statement = statement.where(a.status == status)
-    if owner == UNASSIGNED:
-        statement = statement.where(a.owner.is_(None))
-    elif owner:
-        statement = statement.where(a.owner == owner.strip().lower())
+        statement = statement.where(a.status == one_of(status, STATUSES, "status"))
+    if owner:
+        statement = statement.where(_owned_by(a.owner, owner))
     if min_score is not None:
         statement = statement.where(a.score >= _number(min_score, "min_score", 0, 100))
     if query:

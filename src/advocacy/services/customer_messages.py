@@ -29,7 +29,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Table, and_, func, insert, or_, select, update
@@ -42,10 +42,12 @@ from advocacy.services.advocate_programme import (
     PROGRAMME,
     ProgrammeSettings,
     log_event,
+    one_of,
     programme_settings,
 )
 from advocacy.services.case_replies import company_name, render, template_for
 from advocacy.services.cases import language_code
+from advocacy.services.notifications import DeliveryReport
 from advocacy.store.tables import (
     ContactPreference,
     Customer,
@@ -447,13 +449,9 @@ def list_messages(
     if customer_ref:
         query = query.where(c.external_id == customer_ref)
     if kind:
-        if kind not in KINDS:
-            raise InvalidInput(f"kind: one of {', '.join(KINDS)}, not {kind!r}")
-        query = query.where(MESSAGES.c.kind == kind)
+        query = query.where(MESSAGES.c.kind == one_of(kind, KINDS, "kind"))
     if status:
-        if status not in STATUSES:
-            raise InvalidInput(f"status: one of {', '.join(STATUSES)}, not {status!r}")
-        query = query.where(MESSAGES.c.status == status)
+        query = query.where(MESSAGES.c.status == one_of(status, STATUSES, "status"))
     with engine.connect() as connection:
         rows = connection.execute(
             query.order_by(MESSAGES.c.created_at.desc(), MESSAGES.c.id.desc())
@@ -486,17 +484,11 @@ def cancel_message(engine: Engine, message_id: int, *, actor: str, now: dt.datet
 
 
 @dataclass
-class SendReport:
-    """What one round of sending did."""
+class SendReport(DeliveryReport):
+    """What one round of sending did; ``withheld``: not sent, the customer unsubscribed or
+    withdrew consent since it was queued."""
 
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
     withheld: int = 0
-    interrupted: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 def send_due_messages(
