@@ -169,7 +169,7 @@ def test_db_upgrade_is_harmless_to_repeat(
     second = run(capsys, "db", "upgrade", "--db", url, "--json")
 
     assert json.loads(first[1])["changed"] is True
-    assert json.loads(second[1]) == {"from": "0007", "to": "0007", "changed": False}
+    assert json.loads(second[1]) == {"from": "0008", "to": "0008", "changed": False}
 
 
 def test_the_database_url_comes_from_the_environment_by_default(
