@@ -730,3 +730,36 @@ def test_a_setting_set_to_nothing_goes_back_to_its_default(world: World) -> None
     world.set("task_days", None)
 
     assert programme.programme_settings(world.engine).task_days == 3
+
+
+def test_no_survey_is_made_or_asked_when_no_advocate_bought_anything(world: World) -> None:
+    world.answer("A1", "C1", 10, days_ago=3)
+    world.answer("A2", "C1", 10, days_ago=4)
+
+    report = world.run()
+
+    assert report["feedback_requests"] == {}
+    assert surveys.list_surveys(world.engine) == []
+
+
+def test_feedback_requests_wait_for_a_survey_that_does_not_exist(world: World) -> None:
+    world.set("listening_survey", "gone")
+    world.answer("A1", "C1", 10, days_ago=3)
+    world.answer("A2", "C1", 10, days_ago=4)
+    world.import_rows(
+        "orders",
+        [
+            {
+                "order_id": "O1",
+                "customer_id": "C1",
+                "amount": "5",
+                "currency": "EUR",
+                "status": "delivered",
+                "ordered_at": (START - dt.timedelta(days=1)).isoformat(),
+            }
+        ],
+    )
+
+    report = world.run()
+
+    assert report["feedback_requests"] == {"waiting": 1}

@@ -655,20 +655,9 @@ def _listening(
     from advocacy.surveys import rules
     from advocacy.surveys.texts import language_of
 
-    try:
-        if options.listening_survey:
-            survey = get_survey(engine, options.listening_survey)
-        else:
-            survey = default_survey(engine, now=now)
-    except (NotFound, InvalidInput) as exc:
-        log.warning("advocates' feedback requests wait: %s", exc)
-        return {"waiting": 1}
-    if not survey.active:
-        return {"waiting": 1}
     o, c, i = _ORDERS.c, _CUSTOMERS.c, INVITATIONS.c
     surveyed = exists().where(i.order_id == o.id, i.status.not_in(("skipped", "failed")))
-    done: Counter[str] = Counter()
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         orders = connection.execute(
             select(o.id, o.customer_id, o.external_id, c.locale, c.email)
             .join(ADVOCATES, ADVOCATES.c.customer_id == o.customer_id)
@@ -683,6 +672,20 @@ def _listening(
             .order_by(o.ordered_at, o.id)
             .limit(5_000)
         ).all()
+    if not orders:
+        return {}
+    try:  # only now: the default survey is made the first time it is needed
+        if options.listening_survey:
+            survey = get_survey(engine, options.listening_survey)
+        else:
+            survey = default_survey(engine, now=now)
+    except (NotFound, InvalidInput) as exc:
+        log.warning("advocates' feedback requests wait: %s", exc)
+        return {"waiting": len(orders)}
+    if not survey.active:
+        return {"waiting": len(orders)}
+    done: Counter[str] = Counter()
+    with engine.begin() as connection:
         facts = contact_facts(connection, [row.customer_id for row in orders])
         policy = policy_of(survey, settings)
         for row in orders:
