@@ -193,13 +193,15 @@ def advocate_summary(engine: Engine, now: dt.datetime, worked: dict[str, int]) -
     counts = advocate_programme.programme_counts(engine)
     tasks = advocate_programme.task_counts(engine, now=now)
     invited = customer_messages.review_audit(engine)
+    t = advocate_programme.TASKS.c
     with engine.connect() as connection:
         referred = int(connection.scalar(select(func.count()).select_from(REFERRALS)) or 0)
+        done = int(connection.scalar(select(func.count()).where(t.status == "done")) or 0)
     return {
         **counts,
         "tasks_open": tasks["open"],
         "tasks_overdue": tasks["overdue"],
-        "tasks_done": worked.get("tasks_done", 0),
+        "tasks_done": done,
         "rewards": worked.get("rewards", 0),
         "referrals": referred,
         "thank_yous": worked.get("thanks_queued", 0),
