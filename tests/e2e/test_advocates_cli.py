@@ -256,6 +256,7 @@ def test_messages_and_the_review_audit_are_read_from_the_command_line(
         "--json",
     )
     _json(capsys, "--db", db, "advocates", "set", "review_invitations", "on", "--json")
+    _json(capsys, "--db", db, "advocates", "set", "thank_you", "on", "--json")
     _json(capsys, "--db", db, "advocates", "run", "--json")
 
     thanks = _json(capsys, "--db", db, "advocates", "messages", "--kind", "thank_you", "--json")

@@ -102,6 +102,8 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
         found.import_rows("customers", factories.customers(4))
         found.set("owners", [OLGA, PEDRO])
         found.set("contact", "+34 900 100 200 · vip@kelvo.example")
+        found.set("thank_you", True)
+        found.set("listening", True)
         yield found
     engine.dispose()
 
@@ -721,6 +723,23 @@ def test_a_bad_setting_is_refused_with_a_clear_error_and_nothing_saved(
         world.set(name, value)
 
     assert programme.programme_settings(world.engine) == before
+
+
+def test_nothing_is_written_to_customers_on_its_own_until_a_lead_turns_it_on(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = build_engine(database_url)
+    settings = load_settings(database_url=database_url, base_url="http://testserver")
+    world = World(database_url, tmp_path, engine, settings, SmtpServer(), Clock())
+    world.import_rows("customers", factories.customers(4))
+    world.answer("A1", "C1", 10, days_ago=1)
+    world.answer("A2", "C1", 10, days_ago=2)
+
+    report = world.run()
+
+    assert (report["messages"], report["feedback_requests"]) == ({}, {})
+    assert report["changes"] == {"new_active": 1}  # the advocate is found all the same
+    engine.dispose()
 
 
 def test_a_setting_set_to_nothing_goes_back_to_its_default(world: World) -> None:

@@ -40,7 +40,7 @@ def api(site: Site, tmp_path: Any) -> tuple[Site, TestClient, dict[Role, dict[st
     import_promoters(site, tmp_path)
     headers = {role: {"Authorization": f"Bearer {site.token(role)}"} for role in Role}
     client = site.client()
-    owners = {"owners": ["olga@kelvo.example"], "budget_amount": 100}
+    owners = {"owners": ["olga@kelvo.example"], "budget_amount": 100, "thank_you": True}
     assert (
         client.patch(
             "/api/v1/advocate-settings", json=owners, headers=headers[Role.LEAD]

@@ -58,6 +58,8 @@ def set_up_programme(engine: Engine, domain: str, now: dt.datetime) -> None:
             {"name": "Trustpilot", "url": "https://www.trustpilot.com/evaluate/vetra-home.example"},
         ],
         "review_invitations": True,
+        "thank_you": True,
+        "listening": True,
     }
     for name, value in values.items():
         programme.set_setting(engine, name, value, actor=lead, now=now)

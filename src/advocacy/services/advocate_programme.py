@@ -33,6 +33,9 @@ new to read and at least hourly otherwise:
 - **presence** — each positive public review or social post of an advocate in the last 14 days
   gives a task: thank them publicly for the review, share or answer the post.
 
+The two practices that write to customers on their own — thank-yous and feedback requests — are
+off until a lead turns them on (``thank_you``, ``listening``), as are review invitations.
+
 Tasks have an owner (the advocate's) and a due date (``task_days`` after they are created); the
 owner is reminded by e-mail when a task falls due and every ``reminder_hours`` after, at most
 ``max_reminders`` times (:func:`remind_due_tasks`). Everything done for an advocate — messages,
@@ -108,10 +111,10 @@ class ProgrammeSettings:
     contact: str | None = None
     budget_amount: float = 0.0
     budget_currency: str = "EUR"
-    thank_you: bool = True
+    thank_you: bool = False
     thank_you_delay_hours: float = 24.0
     thank_you_min_days_between: int = 30
-    listening: bool = True
+    listening: bool = False
     listening_survey: str | None = None
     review_invitations: bool = False
     review_delay_days: int = 7
