@@ -125,8 +125,10 @@ def demo(
             worked[key] = worked.get(key, 0) + count
         for key, count in run_the_day(catalogue.engine, settings, day).items():
             programme[key] = programme.get(key, 0) + count
-        if days == 30:  # the advocates have their links: some new customers came with them
-            programme["planted"] = plant_referrals(catalogue.engine, day, the_day)
+        # Some of the day's new customers signed up with an advocate's code: the next round
+        # attributes them, from the day they joined.
+        planted = plant_referrals(catalogue.engine, day - dt.timedelta(days=1), day)
+        programme["planted"] = programme.get("planted", 0) + planted
     advocates = advocate_summary(catalogue.engine, the_day, programme)
     ensure_facts(catalogue.engine)
     logins = demo_users(catalogue.engine)
@@ -272,6 +274,11 @@ after `make demo`, run `source .venv/bin/activate` first):
   advocacy segments                               RFM segments and value tiers
   advocacy cases list --status active             open cases, most urgent first (SLA, owner)
   advocacy rules run                              new cases from new feedback, escalations
+  advocacy advocates list --status active         brand advocates with their evidence
+  advocacy advocates tasks --overdue              the programme's work past its due date
+  advocacy referrals list                         referral links, customers brought, value
+  advocacy advocates review-audit                 who was asked to review (no gating)
+  advocacy maturity                               the advocacy maturity level, evidence, next steps
   advocacy surveys list                           surveys, response rates, time to answer
   advocacy surveys invite {customer:<16}        a personal survey link and its 0–10 links
   advocacy worker                                 survey e-mails and text analysis in the

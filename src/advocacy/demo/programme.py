@@ -67,9 +67,9 @@ def set_up_programme(engine: Engine, domain: str, now: dt.datetime) -> None:
 
 
 def plant_referrals(engine: Engine, since: dt.datetime, until: dt.datetime) -> int:
-    """Give the codes of the active advocates to some customers who joined between ``since``
-    (when the codes were made) and ``until``, as their sign-up would have recorded it; the
-    programme attributes them."""
+    """Give the codes of the active advocates to some customers who joined after ``since`` and
+    up to ``until``, as their sign-up would have recorded it; the programme's next round
+    attributes them."""
     c, a = Customer.__table__.c, programme.ADVOCATES.c
     with engine.connect() as connection:
         codes = [
@@ -82,7 +82,7 @@ def plant_referrals(engine: Engine, since: dt.datetime, until: dt.datetime) -> i
         ]
         joined = connection.execute(
             select(c.id, c.attributes)
-            .where(c.acquired_at >= since, c.acquired_at <= until)
+            .where(c.acquired_at > since, c.acquired_at <= until)
             .order_by(c.id)
         ).all()
     if not codes:
