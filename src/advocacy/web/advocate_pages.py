@@ -100,6 +100,16 @@ def message_names() -> dict[str, str]:
     }
 
 
+def reason_names() -> dict[str, str]:
+    """The reasons a customer was not invited to review (all of them the customer's own)."""
+    return {
+        "no e-mail address": _("no e-mail address"),
+        "unsubscribed": _("unsubscribed"),
+        "consent withdrawn": _("consent withdrawn"),
+        "asked recently": _("asked recently"),
+    }
+
+
 def category_names() -> dict[str, str]:
     return {
         "promoter": _("Promoters"),
@@ -326,6 +336,7 @@ def reviews_page(request: Request, principal: Reader) -> Response:
             request, principal, audit=audit, days=days,
             invitations=messages.list_messages(engine, kind="review_invitation", limit=100),
             settings=programme.programme_settings(engine), category_names=category_names(),
+            reason_names=reason_names(),
             **names(),
         ),
     )  # fmt: skip
