@@ -61,7 +61,9 @@ def test_viewers_see_no_advocates_and_no_link_to_them(programme_site: Site) -> N
     client = programme_site.login(Role.VIEWER)
 
     assert client.get("/advocates").status_code == 403
-    assert 'href="/advocates"' not in client.get("/").text
+    home = client.get("/").text
+    assert 'href="/advocates"' not in home
+    assert 'href="/maturity"' in home  # the maturity is theirs to read
 
 
 def test_the_customer_page_shows_the_advocate_their_contact_tasks_and_log(
