@@ -782,3 +782,40 @@ def test_feedback_requests_wait_for_a_survey_that_does_not_exist(world: World) -
     report = world.run()
 
     assert report["feedback_requests"] == {"waiting": 1}
+
+
+def test_a_thank_you_the_mail_server_defers_is_sent_later_and_one_it_refuses_fails(
+    world: World,
+) -> None:
+    for n, customer in enumerate(("C1", "C4")):
+        world.answer(f"A{n}a", customer, 10, days_ago=1)
+        world.answer(f"A{n}b", customer, 10, days_ago=40)
+    world.run()
+    world.clock.now = START + dt.timedelta(days=2)
+
+    world.smtp.inbox.refuse = 451  # busy: try again later
+    first = messages.send_due_messages(
+        world.engine, world.settings, world.worker().mailer, now=world.clock.now
+    )
+    world.smtp.inbox.refuse = None
+    world.clock.now += dt.timedelta(hours=2)
+    second = messages.send_due_messages(
+        world.engine, world.settings, world.worker().mailer, now=world.clock.now
+    )
+
+    assert (first.sent, first.retried) == (0, 1)  # the round stops at the first deferral
+    assert second.sent == 2
+    assert {m["status"] for m in messages.list_messages(world.engine, kind="thank_you")} == {"sent"}
+
+    world.answer("A9", "C2", 10, days_ago=0)
+    world.answer("A8", "C2", 10, days_ago=50)
+    world.run()
+    world.clock.now += dt.timedelta(days=2)
+    world.smtp.inbox.refuse = 550
+    refused = messages.send_due_messages(
+        world.engine, world.settings, world.worker().mailer, now=world.clock.now
+    )
+    [ivan] = messages.list_messages(world.engine, customer_ref="C2")
+    assert refused.failed == 1
+    assert ivan["status"] == "failed"
+    assert "550" in (ivan["error"] or "")

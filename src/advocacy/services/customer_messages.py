@@ -28,7 +28,6 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -37,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 
 from advocacy.config import Settings
 from advocacy.errors import InvalidInput, NotFound
-from advocacy.mail.smtp import Mailer, MailError, MailPermanentError, MailTemporaryError, Send
+from advocacy.mail.smtp import Mailer, MailPermanentError, MailTemporaryError, Send
 from advocacy.services.advocate_programme import (
     PROGRAMME,
     ProgrammeSettings,
@@ -47,7 +46,7 @@ from advocacy.services.advocate_programme import (
 )
 from advocacy.services.case_replies import company_name, render, template_for
 from advocacy.services.cases import language_code
-from advocacy.services.notifications import DeliveryReport
+from advocacy.services.notifications import DeliveryReport, send_each
 from advocacy.store.tables import (
     ContactPreference,
     Customer,
@@ -508,24 +507,12 @@ def send_due_messages(
     if mailer is None:
         return report
     due = and_(m.status == "queued", or_(m.next_attempt_at.is_(None), m.next_attempt_at <= now))
-    try:
-        with ExitStack() as stack:
-            send: Send | None = None
-            for _ in range(limit):
-                if should_stop():
-                    break
-                claimed = _claim_next(engine, MESSAGES, due, now)
-                if claimed is None:
-                    break
-                if send is None:
-                    try:
-                        send = stack.enter_context(mailer.connect())
-                    except MailError as exc:
-                        _done(engine, claimed, now, report, retry=str(exc))
-                        raise
-                _send(engine, settings, send, claimed, now, report)
-    except MailError as exc:
-        log.warning("programme messages wait: %s", exc)
+    send_each(
+        mailer, limit=limit, should_stop=should_stop, what="programme messages",
+        claim=lambda: _claim_next(engine, MESSAGES, due, now),
+        send=lambda send, message: _send(engine, settings, send, message, now, report),
+        retry=lambda message, error: _done(engine, message, now, report, retry=error),
+    )  # fmt: skip
     return report
 
 

@@ -599,25 +599,42 @@ def send_due_replies(
     _fail_interrupted_replies(engine, now, report)
     if mailer is None:
         return report
+    send_each(
+        mailer, limit=limit, should_stop=should_stop, what="case replies",
+        claim=lambda: _claim_reply(engine, now),
+        send=lambda send, reply: _send_reply(engine, settings, send, reply, now, report),
+        retry=lambda reply, error: _reply_done(engine, reply, now, report, retry=error),
+    )  # fmt: skip
+    return report
+
+
+def send_each(
+    mailer: Mailer, *, limit: int, should_stop: Callable[[], bool], what: str,
+    claim: Callable[[], Any], send: Callable[[Send, Any], None],
+    retry: Callable[[Any, str], None],
+) -> None:  # fmt: skip
+    """Claim and e-mail up to ``limit`` rows one at a time (``claim`` gives the next or
+    ``None``) over one connection to the mail server, opened when the first row is claimed. A
+    row claimed when the server cannot be reached is put back (``retry``); an error of the mail
+    server ends the round (logged: ``what`` waits), the rest stays queued."""
     try:
         with ExitStack() as stack:
-            send: Send | None = None
+            connected: Send | None = None
             for _ in range(limit):
                 if should_stop():
                     break
-                claimed = _claim_reply(engine, now)
+                claimed = claim()
                 if claimed is None:
                     break
-                if send is None:
+                if connected is None:
                     try:
-                        send = stack.enter_context(mailer.connect())
+                        connected = stack.enter_context(mailer.connect())
                     except MailError as exc:
-                        _reply_done(engine, claimed, now, report, retry=str(exc))
+                        retry(claimed, str(exc))
                         raise
-                _send_reply(engine, settings, send, claimed, now, report)
+                send(connected, claimed)
     except MailError as exc:
-        log.warning("case replies wait: %s", exc)
-    return report
+        log.warning("%s wait: %s", what, exc)
 
 
 def _fail_interrupted_replies(engine: Engine, now: dt.datetime, report: DeliveryReport) -> None:
