@@ -105,7 +105,7 @@ def resurvey_the_day(engine: Engine, settings: Settings, day: dt.datetime) -> di
             )
         ).scalars().all()  # fmt: skip
     for invitation_id in due:
-        draw = _draw(invitation_id, 3)
+        draw = stable_draw(invitation_id, 3)
         if draw >= 65:
             continue  # a third never answer
         score = 10 if draw < 25 else 9 if draw < 40 else 8 if draw < 52 else 7 if draw < 58 else 5
@@ -116,9 +116,9 @@ def resurvey_the_day(engine: Engine, settings: Settings, day: dt.datetime) -> di
     return {"resurveyed": made, "resurvey_answers": answered}
 
 
-def _draw(case_id: int, salt: int = 0) -> int:
-    """A stable number 0–99 for a case (Knuth's multiplicative hash)."""
-    return ((case_id + salt * 7919) * 2654435761 % 2**32) * 100 // 2**32
+def stable_draw(key: int, salt: int = 0) -> int:
+    """A stable number 0–99 for an id (Knuth's multiplicative hash)."""
+    return ((key + salt * 7919) * 2654435761 % 2**32) * 100 // 2**32
 
 
 def work_the_day(engine: Engine, day: dt.datetime, domain: str) -> dict[str, int]:
@@ -131,13 +131,13 @@ def work_the_day(engine: Engine, day: dt.datetime, domain: str) -> dict[str, int
                    c.team, c.updated_at, c.resolved_at).where(c.opened_at < day).order_by(c.id)
         ).all()  # fmt: skip
     for case in cases:
-        draw = _draw(case.id)
+        draw = stable_draw(case.id)
         if draw < 6:
             continue  # nobody picked it up: it goes past due and is escalated
         actor = case.owner or f"triage@{domain}"
         sla = case.due_at - case.opened_at
-        answer_at = case.opened_at + sla * (0.05 + _draw(case.id, 1) / 400)
-        resolve_at = case.opened_at + sla * (0.3 + _draw(case.id, 2) / 110)  # some late
+        answer_at = case.opened_at + sla * (0.05 + stable_draw(case.id, 1) / 400)
+        resolve_at = case.opened_at + sla * (0.3 + stable_draw(case.id, 2) / 110)  # some late
         status, updated = case.status, case.updated_at
         if status == "open" and answer_at <= day:
             updated = max(answer_at, updated)

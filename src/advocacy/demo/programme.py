@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 
 from advocacy.config import Settings
+from advocacy.demo.casework import stable_draw
 from advocacy.errors import InvalidInput
 from advocacy.services import advocate_programme as programme
 from advocacy.services import customer_messages, maturity, referrals
@@ -38,11 +39,6 @@ TASK_NOTES = {
 }
 DEPARTMENTS = {"Key accounts": "Sales", "Iberia": "Customer care", "Romania": "Customer care",
                "CIS": "Customer care", "Triage": "Customer care"}  # fmt: skip
-
-
-def _draw(key: int, salt: int = 0) -> int:
-    """A stable number 0–99 for an id (Knuth's multiplicative hash)."""
-    return ((key + salt * 7919) * 2654435761 % 2**32) * 100 // 2**32
 
 
 def set_up_programme(engine: Engine, domain: str, now: dt.datetime) -> None:
@@ -90,9 +86,9 @@ def plant_referrals(engine: Engine, since: dt.datetime, until: dt.datetime) -> i
     planted = 0
     with engine.begin() as connection:
         for customer in joined:
-            if _draw(customer.id, 3) >= 25:
+            if stable_draw(customer.id, 3) >= 25:
                 continue
-            code = codes[_draw(customer.id, 4) * len(codes) // 100]
+            code = codes[stable_draw(customer.id, 4) * len(codes) // 100]
             attributes = {**(customer.attributes or {}), "referral_code": code}
             connection.execute(
                 update(Customer).where(c.id == customer.id).values(attributes=attributes)
@@ -110,7 +106,7 @@ def visit_links(engine: Engine, day: dt.datetime) -> int:
         ).all()
     visits = 0
     for customer_id, code in rows:
-        for n in range(_draw(customer_id, day.toordinal()) // 30):
+        for n in range(stable_draw(customer_id, day.toordinal()) // 30):
             at = day - dt.timedelta(hours=1 + 3 * n)
             referrals.record_visit(engine, code, now=at)
             visits += 1
@@ -140,11 +136,11 @@ def work_the_tasks(engine: Engine, day: dt.datetime) -> dict[str, int]:
     """What the owners did up to ``day`` on the programme's open tasks."""
     done = {"tasks_done": 0, "tasks_skipped": 0, "rewards": 0}
     for task in programme.list_tasks(engine, now=day, status="open", limit=10_000):
-        draw = _draw(task["id"])
+        draw = stable_draw(task["id"])
         if draw < 12:
             continue  # still waiting for someone: open, some of them overdue
         created = dt.datetime.fromisoformat(task["created_at"])
-        when = created + dt.timedelta(hours=6 + _draw(task["id"], 1) * 0.9)
+        when = created + dt.timedelta(hours=6 + stable_draw(task["id"], 1) * 0.9)
         if when > day:
             continue
         actor = task["owner"] or "lead@demo.advocacy.example"

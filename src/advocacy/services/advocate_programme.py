@@ -349,7 +349,7 @@ def is_active_advocate(connection: Connection, customer_id: int | None) -> bool:
 
 
 def _raise_open_cases(connection: Connection, customer_id: int, now: dt.datetime) -> int:
-    from advocacy.services.cases import CASES, OPEN, PRIORITIES, _event
+    from advocacy.services.cases import CASES, OPEN, _event, one_step_up
 
     raised = 0
     for case in connection.execute(
@@ -359,7 +359,7 @@ def _raise_open_cases(connection: Connection, customer_id: int, now: dt.datetime
     ).all():
         if (case.details or {}).get("advocate"):
             continue  # opened for the advocate already, or raised before
-        priority = PRIORITIES[min(PRIORITIES.index(case.priority) + 1, len(PRIORITIES) - 1)]
+        priority = one_step_up(case.priority)
         connection.execute(
             update(CASES)
             .where(CASES.c.id == case.id)

@@ -151,6 +151,11 @@ class RulesReport:
         return done
 
 
+def one_step_up(priority: str) -> str:
+    """The priority above ``priority`` (urgent stays urgent)."""
+    return PRIORITIES[min(PRIORITIES.index(priority) + 1, len(PRIORITIES) - 1)]
+
+
 def _check(value: str, allowed: Sequence[str], what: str) -> str:
     if value not in allowed:
         raise InvalidInput(f"{what}: one of {', '.join(allowed)}, not {value!r}")
@@ -306,7 +311,7 @@ def _new_case(connection: Connection, *, now: dt.datetime, title: str, customer_
     from advocacy.services.case_rules import choose_assignee
 
     if is_active_advocate(connection, customer_id):  # respect: an advocate's case jumps the queue
-        priority = PRIORITIES[min(PRIORITIES.index(priority) + 1, len(PRIORITIES) - 1)]
+        priority = one_step_up(priority)
         details = {**(details or {}), "advocate": True}
     language = _language_of(connection, item_ids, customer_id)
     assigned_by = None
@@ -533,7 +538,7 @@ def escalate_overdue(engine: Engine, *, now: dt.datetime) -> int:
             level = min(MAX_ESCALATION, 1 + int((now - case.due_at).total_seconds() // period))
             if level <= case.escalation_level:
                 continue
-            priority = PRIORITIES[min(PRIORITIES.index(case.priority) + 1, len(PRIORITIES) - 1)]
+            priority = one_step_up(case.priority)
             connection.execute(
                 update(CASES)
                 .where(CASES.c.id == case.id)

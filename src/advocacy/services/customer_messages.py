@@ -47,13 +47,14 @@ from advocacy.services.advocate_programme import (
 from advocacy.services.case_replies import company_name, render, template_for
 from advocacy.services.cases import language_code
 from advocacy.services.notifications import DeliveryReport, send_each
+from advocacy.services.surveys import contact_facts
 from advocacy.store.tables import (
-    ContactPreference,
     Customer,
     CustomerMessage,
     FeedbackItem,
     Order,
 )
+from advocacy.surveys import rules
 
 log = logging.getLogger("advocacy.messages")
 
@@ -61,7 +62,6 @@ MESSAGES = cast(Table, CustomerMessage.__table__)
 _CUSTOMERS = cast(Table, Customer.__table__)
 _ITEMS = cast(Table, FeedbackItem.__table__)
 _ORDERS = cast(Table, Order.__table__)
-_PREFERENCES = cast(Table, ContactPreference.__table__)
 
 KINDS = ("thank_you", "review_invitation")
 STATUSES = ("queued", "sending", "sent", "failed", "skipped", "cancelled")
@@ -74,44 +74,35 @@ CATEGORIES = ("promoter", "passive", "detractor", "no answer")
 INTERRUPTED = "interrupted while being sent: not sent again, so that the customer gets it once"
 
 
+#: The rules of contact every programme message follows: unsubscribe and consent (assumed
+#: unless withdrawn), an address; how often is each message's own rule.
+_POLICY = rules.ContactPolicy(min_days_between=0)
+
+
 @dataclass(frozen=True)
 class _Contact:
-    email: str | None
+    facts: rules.ContactFacts
     locale: str | None
     name: str | None
-    external_id: str
-    unsubscribed: bool
-    withdrawn: bool
 
-    def refusal(self) -> str | None:
-        if self.unsubscribed:
-            return "unsubscribed"
-        if self.withdrawn:
-            return "consent withdrawn"
-        if not (self.email and "@" in self.email):
-            return "no e-mail address"
-        return None
+    @property
+    def email(self) -> str | None:
+        return self.facts.email
+
+    def refusal(self, now: dt.datetime) -> str | None:
+        """Why the customer may not be written to now (the surveys' rules of contact)."""
+        return rules.refusal(self.facts, _POLICY, now, needs_email=True, check_frequency=False)
 
 
-def _contacts(connection: Connection, ids: Iterable[int], now: dt.datetime) -> dict[int, _Contact]:
-    c, p = _CUSTOMERS.c, _PREFERENCES.c
+def _contacts(connection: Connection, ids: Iterable[int]) -> dict[int, _Contact]:
+    c = _CUSTOMERS.c
     wanted = list(dict.fromkeys(ids))
     found: dict[int, _Contact] = {}
     for start in range(0, len(wanted), 1_000):
-        for row in connection.execute(
-            select(c.id, c.email, c.locale, c.name, c.external_id, c.attributes,
-                   p.unsubscribed_at, p.consent)
-            .select_from(_CUSTOMERS.outerjoin(_PREFERENCES, p.customer_id == c.id))
-            .where(c.id.in_(wanted[start : start + 1_000]))
-        ):  # fmt: skip
-            from advocacy.surveys.rules import consent_of
-
-            consent = row.consent or consent_of((row.attributes or {}).get("survey_consent"))
-            found[row.id] = _Contact(
-                email=row.email, locale=row.locale, name=row.name, external_id=row.external_id,
-                unsubscribed=row.unsubscribed_at is not None and row.unsubscribed_at <= now,
-                withdrawn=consent == "withdrawn",
-            )  # fmt: skip
+        chunk = wanted[start : start + 1_000]
+        facts = contact_facts(connection, chunk)
+        for row in connection.execute(select(c.id, c.locale, c.name).where(c.id.in_(chunk))):
+            found[row.id] = _Contact(facts[row.id], row.locale, row.name)
     return found
 
 
@@ -196,7 +187,7 @@ def queue_thanks(
                 .group_by(m.customer_id)
             ).all()
         )  # fmt: skip
-        contacts = _contacts(connection, wanted, now)
+        contacts = _contacts(connection, wanted)
         languages = _item_languages(connection, [i for items in wanted.values() for i, *_ in items])
         for customer_id, items in wanted.items():
             contact = contacts[customer_id]
@@ -205,7 +196,7 @@ def queue_thanks(
                 if key in known:
                     continue
                 previous = last.get(customer_id)
-                reason = contact.refusal()
+                reason = contact.refusal(now)
                 gap = dt.timedelta(days=options.thank_you_min_days_between)
                 if reason is None and previous is not None and now - previous < gap:
                     reason = f"thanked on {previous:%Y-%m-%d}, within " \
@@ -306,7 +297,7 @@ def invite_reviews(engine: Engine, settings: Settings, *, now: dt.datetime) -> d
                 break
             after_id = orders[-1].id
             ids = [row.customer_id for row in orders]
-            contacts = _contacts(connection, ids, now)
+            contacts = _contacts(connection, ids)
             categories = _nps_categories(connection, list(dict.fromkeys(ids)), now)
             asked = dict(
                 connection.execute(
@@ -319,7 +310,7 @@ def invite_reviews(engine: Engine, settings: Settings, *, now: dt.datetime) -> d
             for row in orders:
                 contact = contacts[row.customer_id]
                 category, score = categories.get(row.customer_id, ("no answer", None))
-                reason = contact.refusal()
+                reason = contact.refusal(now)
                 previous = asked.get(row.customer_id)
                 gap = dt.timedelta(days=options.review_min_days_between)
                 if reason is None and previous is not None and now - previous < gap:
@@ -521,8 +512,8 @@ def _send(engine: Engine, settings: Settings, send: Send, message: Any, now: dt.
     from advocacy.services.notifications import reply_message
 
     with engine.connect() as connection:
-        contact = _contacts(connection, [message.customer_id], now)[message.customer_id]
-    reason = contact.refusal()
+        contact = _contacts(connection, [message.customer_id])[message.customer_id]
+    reason = contact.refusal(now)
     if reason in ("unsubscribed", "consent withdrawn"):
         _done(engine, message, now, report, withheld=reason)
         return
