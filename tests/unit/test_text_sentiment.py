@@ -11,10 +11,12 @@ import pytest
 from advocacy.errors import InvalidInput
 from advocacy.text.sentiment import (
     FAST_FILE,
+    FAST_READ_CHARACTERS,
     LABELS,
     AccurateSentiment,
     FastSentiment,
     SentimentModel,
+    fast_read,
     normalise,
     sentiment_model,
 )
@@ -176,6 +178,41 @@ def test_a_long_review_is_read_from_its_end_too_in_accurate_mode() -> None:
     proba = model.predict_proba([story + verdict])
 
     assert proba[0, 0] > proba[0, 2]
+
+
+def test_a_long_review_is_read_from_its_end_too_in_fast_mode(fast: SentimentModel) -> None:
+    story = "We ordered on Monday and the parcel came on Friday with the usual paperwork. " * 40
+    angry = "The product is broken and useless, I am very angry and want my money back!"
+    happy = "The product is perfect, I love it and will recommend it to all my friends!"
+
+    assert len(story) > 2 * FAST_READ_CHARACTERS
+    proba = fast.predict_proba([story + angry, story + happy])
+
+    assert proba[0, 0] > proba[1, 0]
+    assert proba[1, 2] > proba[0, 2]
+
+
+def test_fast_mode_reads_a_text_of_up_to_twice_its_reach_whole() -> None:
+    text = "word " * (2 * FAST_READ_CHARACTERS // 5)
+
+    assert len(text) == 2 * FAST_READ_CHARACTERS
+    assert fast_read(text) == text
+
+
+def test_fast_mode_reads_both_ends_of_a_longer_text_from_the_start_of_a_word() -> None:
+    text = "Beginning " + "middle " * 10_000 + "unfinished sentence near the end, and the verdict"
+
+    read = fast_read(text)
+
+    assert read.startswith("Beginning middle")
+    assert read.endswith("and the verdict")
+    assert len(read) <= 2 * FAST_READ_CHARACTERS + 2
+    head, tail = read[:FAST_READ_CHARACTERS], read[FAST_READ_CHARACTERS + 2 :]
+    assert all(
+        word in {"middle", "unfinished", "sentence", "near", "the", "end,", "and", "verdict"}
+        for word in tail.split()
+    )
+    assert head == text[:FAST_READ_CHARACTERS]
 
 
 def test_threads_share_one_fast_model_and_agree(fast: SentimentModel) -> None:
