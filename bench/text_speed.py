@@ -12,10 +12,15 @@ until there are enough: texts the project owns, of the lengths customers write.
 warms them up on 20 texts, then times ``Analyzer(mode).analyze`` — language, sentiment per item
 and per sentence, themes with their sentiment, urgency, redaction — over the texts in batches of
 256, as ``advocacy analyze`` does. *texts/s* is texts ÷ wall time of the analysis alone; *peak
-MB* the process's whole ``ru_maxrss`` (models included). Both modes use every core of the
-machine: the accurate mode's transformer runs on as many threads as there are cores. Each mode
+MB* the process's whole ``ru_maxrss`` (models included). The accurate mode's transformer runs
+on as many threads as there are cores. Each mode
 runs ``--repeats`` times (5), each time in a fresh process; the median is reported, with the
 range: on a shared virtual machine the same run varies by a third from one minute to the next.
+
+Fast mode runs twice: in one process, and on as many processes as there are cores
+(``advocacy.text.pipeline.analyze_batches``, as ``advocacy analyze`` does by default in fast
+mode); there *peak MB* is the largest process (the workers are forked and share the models'
+pages).
 """
 
 from __future__ import annotations
@@ -49,15 +54,16 @@ def demo_texts(count: int) -> list[str]:
     return [texts[i % len(texts)] for i in range(count)]
 
 
-def child(mode: str, count: int) -> int:
-    from advocacy.text.pipeline import Analyzer
+def child(mode: str, count: int, workers: int) -> int:
+    from advocacy.text.pipeline import Analyzer, analyze_batches
 
     texts = demo_texts(count)
     analyzer = Analyzer(mode)  # type: ignore[arg-type]
     analyzer.analyze(texts[:20])
+    batches = [texts[offset : offset + BATCH] for offset in range(0, len(texts), BATCH)]
     started = time.perf_counter()
-    for offset in range(0, len(texts), BATCH):
-        analyzer.analyze(texts[offset : offset + BATCH])
+    for _ in analyze_batches(analyzer, batches, workers=workers):
+        pass
     seconds = time.perf_counter() - started
     characters = sum(len(text) for text in texts) / len(texts)
     print(json.dumps({"texts": len(texts), "seconds": seconds, "mean_characters": characters}))
@@ -74,18 +80,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="print a Markdown report")
     parser.add_argument("--child", choices=["fast", "accurate"], help=argparse.SUPPRESS)
     parser.add_argument("--texts", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child(args.child, args.texts)
+        return child(args.child, args.texts, args.workers)
+    from advocacy.text.pipeline import default_workers
+
     rows = []
     targets = {"fast": 2000, "accurate": 50}
-    for mode, count in (("fast", args.fast_texts), ("accurate", args.accurate_texts)):
+    runs = [("fast", args.fast_texts, 1)]
+    if default_workers("fast") > 1:
+        runs.append(("fast", args.fast_texts, default_workers("fast")))
+    runs.append(("accurate", args.accurate_texts, 1))
+    for mode, count, workers in runs:
         if count <= 0:  # that mode left out (--fast-texts 0 or --accurate-texts 0)
             continue
+        label = mode if mode == "accurate" else f"{mode}, {workers} process" + "es" * (workers > 1)
         rates, peaks, characters = [], [], 0.0
         failure = ""
         for _ in range(args.repeats):
-            done = run_child([sys.executable, __file__, "--child", mode, "--texts", str(count)])
+            done = run_child(
+                [sys.executable, __file__, "--child", mode, "--texts", str(count),
+                 "--workers", str(workers)]
+            )  # fmt: skip
             if done.code != 0:
                 failure = done.failure_note()
                 break
@@ -94,12 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             peaks.append(done.max_rss_bytes)
             characters = result["mean_characters"]
         if failure:
-            rows.append([mode, "FAILED", failure, "", "", "", ""])
+            rows.append([label, "FAILED", failure, "", "", "", ""])
             continue
         rate = statistics.median(rates)
         rows.append(
             [
-                mode,
+                label,
                 f"{count:,}",
                 f"{characters:.0f}",
                 f"{rate:,.1f}",

@@ -108,6 +108,62 @@ def test_an_import_can_leave_the_analysis_for_later(
     assert json.loads(later)["analysed"] == 2
 
 
+def test_analyze_on_two_processes_stores_what_one_process_stores(
+    capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine, text
+
+    rows = [
+        {
+            "response_id": f"N{i}",
+            "score": score,
+            "comment": f"{comment} (#{i})" if comment else "",
+            "responded_at": f"2025-04-{i % 28 + 1:02d}",
+            "language": language,
+        }
+        for i, (score, comment, language) in enumerate(COMMENTS * 100)
+    ]  # 600 answers: three batches
+    path = factories.write_csv(tmp_path / "nps.csv", rows)
+    run(capsys, "--db", database_url, "import", "nps", str(path), "--no-analyze")
+    advocacy = Path(sys.executable).with_name("advocacy")
+    query = text("SELECT external_id, sentiment, sentiment_score, themes, detected_language, "
+                 "urgent, redacted_text FROM feedback_items ORDER BY external_id")  # fmt: skip
+
+    # Its own process, without pytest's threads: the analysis forks its two workers there.
+    two = subprocess.run(
+        [str(advocacy), "--db", database_url, "analyze", "--workers", "2", "--json"],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        by_two = connection.execute(query).all()
+    code, out, _ = run(capsys, "--db", database_url, "analyze", "--reanalyze", "--workers", "1",
+                       "--json")  # fmt: skip
+    with engine.connect() as connection:
+        by_one = connection.execute(query).all()
+    engine.dispose()
+
+    assert two.returncode == 0, two.stderr
+    assert json.loads(two.stdout)["analysed"] == 500
+    assert json.loads(two.stdout)["without_text"] == 100
+    assert code == 0
+    assert json.loads(out)["analysed"] == 500
+    assert len(by_two) == 600
+    assert by_two == by_one
+
+
+def test_analyze_needs_at_least_one_worker(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str
+) -> None:
+    code, _, err = run(capsys, "--db", sqlite_url, "analyze", "--workers", "0")
+
+    assert code == 2
+    assert "--workers" in err
+
+
 def test_text_train_says_which_languages_have_too_few_rated_comments(
     capsys: pytest.CaptureFixture[str], answered: str
 ) -> None:

@@ -127,3 +127,30 @@ def test_analysing_items_after_the_facts_were_built_keeps_them_current_and_exact
     assert board.volume_section(engine, filters, facts=True) != pending
     assert board._themes(engine, filters, facts=True) == board._themes(engine, filters)
     engine.dispose()
+
+
+def test_analysing_items_again_with_the_same_result_writes_nothing_to_the_facts(  # type: ignore[no-untyped-def]
+    engine,
+) -> None:
+    from sqlalchemy import event
+
+    from advocacy.services.analysis import analyse_feedback
+    from advocacy.text.pipeline import Analyzer
+
+    writes: list[str] = []
+
+    def seen(conn, cursor, statement: str, *args) -> None:  # type: ignore[no-untyped-def]
+        lowered = statement.lower()
+        if lowered.startswith(("update", "insert")) and "monthly" in lowered:
+            writes.append(statement)
+
+    before = board.volume_section(engine, board.DashboardFilter(), facts=True)
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        summary = analyse_feedback(engine, Analyzer("fast"), reanalyze=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+
+    assert summary.analysed > 0
+    assert writes == []
+    assert board.volume_section(engine, board.DashboardFilter(), facts=True) == before

@@ -162,3 +162,104 @@ def test_huge_and_control_character_texts_are_analysed_without_error(fast: Analy
 def test_an_unknown_mode_is_refused() -> None:
     with pytest.raises(InvalidInput, match="mode"):
         Analyzer("quick")  # type: ignore[arg-type]
+
+
+# Worker processes are forked only from a process without other threads; pytest's may have
+# some, so these run in a fresh interpreter.
+_IN_WORKERS = """
+import json, multiprocessing
+from advocacy.text.pipeline import Analyzer, analyze_batches
+
+texts = [
+    "The courier lost my parcel and nobody answers. I will call my lawyer!",
+    "Calitate excelentă, livrare rapidă, recomand!",
+    "Доставка опоздала на две недели, ужасный сервис",
+    "<script>alert('x')</script> Entrega tardísima, fatal",
+    "Write to maria.lopez@example.com: the delivery was late",
+    "",
+    None,
+    "Great service! " * 5000,
+]
+batches = [texts[k:] + texts[:k] for k in range(6)]
+analyzer = Analyzer("fast")
+alone = list(analyze_batches(analyzer, batches, workers=1))
+children = []
+together = []
+for results in analyze_batches(analyzer, batches, workers=2):
+    children.append(len(multiprocessing.active_children()))
+    together.append(results)
+early = analyze_batches(analyzer, batches, workers=2)
+next(early)
+during = len(multiprocessing.active_children())
+early.close()
+print(json.dumps({
+    "same": alone == together,
+    "batches": len(together),
+    "children": max(children),
+    "during": during,
+    "after": len(multiprocessing.active_children()),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def in_workers() -> dict[str, object]:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_WORKERS],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_worker_processes_give_each_batch_the_analysis_one_process_gives_it(
+    in_workers: dict[str, object],
+) -> None:
+    report = in_workers
+
+    assert report["same"] is True
+    assert report["batches"] == 6
+    assert report["children"] == 2
+
+
+def test_stopping_early_stops_the_worker_processes(in_workers: dict[str, object]) -> None:
+    report = in_workers
+
+    assert report["during"] == 2
+    assert report["after"] == 0
+
+
+def test_a_process_with_other_threads_analyses_in_itself(fast: Analyzer) -> None:
+    import multiprocessing
+    import threading
+
+    from advocacy.text.pipeline import analyze_batches
+
+    release = threading.Event()
+    waiting = threading.Thread(target=release.wait)
+    waiting.start()
+    try:
+        children = []
+        results = []
+        for batch in analyze_batches(fast, [["Great!"], ["Awful."], ["Fine."]], workers=2):
+            children.append(len(multiprocessing.active_children()))
+            results.append(batch[0].sentiment)
+    finally:
+        release.set()
+        waiting.join()
+
+    assert children == [0, 0, 0]
+    assert results == [r.sentiment for r in fast.analyze(["Great!", "Awful.", "Fine."])]
+
+
+def test_fewer_than_one_worker_is_refused(fast: Analyzer) -> None:
+    from advocacy.text.pipeline import analyze_batches
+
+    with pytest.raises(InvalidInput, match="at least 1"):
+        list(analyze_batches(fast, [["Great!"]], workers=0))

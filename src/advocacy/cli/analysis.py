@@ -25,13 +25,18 @@ def run_analysis(
     show_progress: bool = False,
     model_dir: str | None = None,
     model_labels: str | None = None,
+    workers: int | None = None,
 ) -> AnalysisSummary:
     """Analyse the pending items with the installation's settings (``ADVOCACY_TEXT_MODE``,
     ``ADVOCACY_LANGUAGES``, ``ADVOCACY_THEMES_FILE``, ``ADVOCACY_SENTIMENT_MODEL_DIR`` and
     ``ADVOCACY_SENTIMENT_MODEL_LABELS``), ``mode``, ``model_dir`` and ``model_labels`` overriding
-    theirs. A model directory implies the accurate mode."""
+    theirs. A model directory implies the accurate mode. ``workers`` processes analyse (by
+    default every core in fast mode, one in accurate mode; a model directory's transformer runs
+    in this process only)."""
     from advocacy.config import load_settings
+    from advocacy.errors import InvalidInput
     from advocacy.services.analysis import analyse_feedback, analyzer_for
+    from advocacy.text.pipeline import default_workers
 
     settings = load_settings()
     # The installation's model directory serves the accurate mode; an explicit fast run skips it.
@@ -45,6 +50,12 @@ def run_analysis(
         model_dir=directory,
         model_labels=model_labels or settings.sentiment_model_labels,
     )
+    if workers is not None and workers < 1:
+        raise InvalidInput(f"--workers: at least 1, not {workers}")
+    if directory:
+        if workers is not None and workers > 1:
+            raise InvalidInput("a model directory's transformer runs in one process: --workers 1")
+        workers = 1
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\r  analysed {done:>10,} of {total:,} items", nl=False, err=True)
@@ -55,6 +66,7 @@ def run_analysis(
         since=since,
         reanalyze=reanalyze,
         progress=progress if show_progress else None,
+        workers=workers if workers is not None else default_workers(chosen),
     )
     if summary.analysed + summary.without_text:
         from advocacy.services.facts import ensure_facts
@@ -113,6 +125,12 @@ def describe_analysis(summary: AnalysisSummary) -> str:
     help="The model's label names where they don't say their sentiment, e.g. "
     "LABEL_0=negative,LABEL_1=positive. Default ADVOCACY_SENTIMENT_MODEL_LABELS.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes that analyse (default: every core in fast mode, 1 in accurate mode).",
+)
 @db_option
 @json_option
 @click.pass_context
@@ -123,6 +141,7 @@ def analyze(
     mode: str | None,
     model_dir: str | None,
     model_labels: str | None,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Find language, sentiment, themes and urgency, and redact personal data, in feedback.
@@ -138,6 +157,7 @@ def analyze(
         show_progress=sys.stderr.isatty() and not as_json,
         model_dir=model_dir,
         model_labels=model_labels,
+        workers=workers,
     )
     if as_json:
         echo_json(summary.as_dict())

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, bindparam, select, update
 
 from advocacy.errors import InvalidInput
-from advocacy.services.facts import count_items
+from advocacy.services.facts import count_change, fact_counts
 from advocacy.store.tables import FeedbackItem
-from advocacy.text.pipeline import MODES, Analyzer, TextAnalysis
+from advocacy.text.pipeline import MODES, Analyzer, TextAnalysis, analyze_batches
 from advocacy.text.redact import redact_many
 
 BATCH_SIZE = 256
@@ -84,22 +84,36 @@ def analyse_feedback(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     limit: int | None = None,
+    workers: int = 1,
 ) -> AnalysisSummary:
-    """Analyse the pending items (see :func:`pending_items`) and store the results."""
+    """Analyse the pending items (see :func:`pending_items`) and store the results.
+
+    With ``workers`` above 1, that many processes analyse the batches while this one reads and
+    stores them (:func:`advocacy.text.pipeline.analyze_batches`): for long runs in fast mode,
+    from a command, not from a process other threads are running in.
+    """
     started = time.perf_counter()
     todo = pending_items(engine, since=since, reanalyze=reanalyze, limit=limit)
     summary = AnalysisSummary(mode=analyzer.mode)
     counts: dict[str, Counter[str]] = {"s": Counter(), "l": Counter(), "t": Counter()}
     f = FeedbackItem.__table__.c
-    for offset in range(0, len(todo), batch_size):
-        batch = todo[offset : offset + batch_size]
-        with engine.connect() as connection:
-            rows = connection.execute(
-                select(f.id, f.title, f.text).where(f.id.in_(batch)).order_by(f.id)
-            ).all()
-        combined = ["\n".join(part for part in (row.title, row.text) if part) for row in rows]
-        # Analysed with the title; what is stored redacted is the text alone.
-        results = analyzer.analyze(combined, redact_texts=False)
+    # The items asked for and the rows read of each batch being analysed, in order.
+    read: deque[tuple[int, Sequence[Any]]] = deque()
+
+    def texts() -> Iterator[list[str]]:
+        for offset in range(0, len(todo), batch_size):
+            batch = todo[offset : offset + batch_size]
+            with engine.connect() as connection:
+                rows = connection.execute(
+                    select(f.id, f.title, f.text).where(f.id.in_(batch)).order_by(f.id)
+                ).all()
+            read.append((len(batch), rows))
+            # Analysed with the title; what is stored redacted is the text alone.
+            yield ["\n".join(part for part in (row.title, row.text) if part) for row in rows]
+
+    done = 0
+    for results in analyze_batches(analyzer, texts(), workers=workers, redact_texts=False):
+        asked, rows = read.popleft()
         texts_alone = redact_many([row.text for row in rows])
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         values = [
@@ -111,9 +125,9 @@ def analyse_feedback(
             # The dashboard's facts follow the batch (no rebuild of them); the rows are locked
             # first on PostgreSQL, so that what is taken out is what is counted in again.
             connection.execute(select(f.id).where(f.id.in_(ids)).with_for_update())
-            count_items(connection, ids, sign=-1)
+            before = fact_counts(connection, ids)
             connection.execute(_UPDATE, values)
-            count_items(connection, ids, sign=1)
+            count_change(connection, before, fact_counts(connection, ids))
         for result in results:
             if result.sentiment is None:
                 summary.without_text += 1
@@ -123,8 +137,9 @@ def analyse_feedback(
             counts["s"][result.sentiment] += 1
             counts["l"][result.language] += 1
             counts["t"].update(result.theme_names)
+        done += asked
         if progress is not None:
-            progress(min(offset + batch_size, len(todo)), len(todo))
+            progress(done, len(todo))
     summary.sentiments = dict(counts["s"].most_common())
     summary.languages = dict(counts["l"].most_common())
     summary.themes = dict(counts["t"].most_common())

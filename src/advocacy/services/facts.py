@@ -187,30 +187,93 @@ def refresh_facts(engine: Engine) -> float:
     return time.perf_counter() - started
 
 
+#: What some items make up of the facts: (fact table, key) → number of items.
+FactCounts = dict[tuple[Any, tuple[tuple[str, Any], ...]], int]
+
+
+def fact_counts(connection: Connection, item_ids: Sequence[int]) -> FactCounts:
+    """What the items ``item_ids``, as they are now in this transaction, count in the facts."""
+    counts: FactCounts = {}
+    if not item_ids:
+        return counts
+    ids = FeedbackItem.__table__.c.id.in_(list(item_ids))
+    items, themes = _fact_queries(connection.engine, ids)
+    for table, query, names in (
+        (FeedbackMonthly, items, [*_COLUMNS, "category", "sentiment", "pending"]),
+        (ThemeMonthly, themes, [*_COLUMNS, "theme", "tone"]),
+    ):
+        for row in connection.execute(query).all():
+            key = tuple(zip(names, row[:-1], strict=True))
+            counts[(table, key)] = counts.get((table, key), 0) + int(row[-1])
+    return counts
+
+
+def count_change(connection: Connection, before: FactCounts, after: FactCounts) -> None:
+    """Move the facts from what some items counted ``before`` a change to what they count
+    ``after`` it (:func:`fact_counts` both, in the changing transaction): only the keys whose
+    count changed are written, so items analysed again with the same result cost nothing, and
+    the rest in two statements a table (the rows of the keys are read first, then updated and
+    inserted all at once)."""
+    changes: dict[Any, dict[tuple[tuple[str, Any], ...], int]] = {}
+    for table_key in before.keys() | after.keys():
+        change = after.get(table_key, 0) - before.get(table_key, 0)
+        if change:
+            table, key = table_key
+            changes.setdefault(table, {})[key] = change
+    for table, by_key in changes.items():
+        _add_facts(connection, table, by_key)
+
+
+def _add_facts(
+    connection: Connection, table: Any, by_key: dict[tuple[tuple[str, Any], ...], int]
+) -> None:
+    """Add each count to the first fact row of its key, or insert the row (see
+    :func:`_add_fact`, one key at a time)."""
+    columns = table.__table__.c
+    if connection.dialect.name == "postgresql":
+        # What an update takes anyway, taken before reading: a rebuild (which deletes every
+        # row, in EXCLUSIVE mode) cannot then remove the rows read before they are updated.
+        connection.execute(text(f"LOCK TABLE {table.__tablename__} IN ROW EXCLUSIVE MODE"))
+    names = [column.name for column in columns if column.name not in ("id", "items")]
+    months = sorted({dict(key)["month"] for key in by_key})
+    first_row: dict[tuple[Any, ...], int] = {}
+    for row in connection.execute(
+        select(columns.id, *(columns[name] for name in names))
+        .where(columns.month.in_(months))
+        .order_by(columns.id)
+    ):
+        first_row.setdefault(tuple(row[1:]), row[0])  # a flag: 0/1 or a boolean, equal
+    updates, inserts = [], []
+    for key, count in by_key.items():
+        values = dict(key)
+        fact_id = first_row.get(tuple(values[name] for name in names))
+        if fact_id is not None:
+            updates.append({"fact_id": fact_id, "count": count})
+        elif count > 0:
+            inserts.append({**values, "items": count})
+    if updates:
+        connection.execute(
+            update(table.__table__)
+            .where(columns.id == bindparam("fact_id"))
+            .values(items=columns["items"] + bindparam("count")),
+            updates,
+        )
+    if inserts:
+        connection.execute(insert(table.__table__), inserts)
+
+
 def count_items(connection: Connection, item_ids: Sequence[int], *, sign: int) -> None:
     """Add (``sign=1``) or take away (``sign=-1``) the items ``item_ids``, as they are now in
     this transaction, to or from the facts.
 
     The writers that change a few items at a time — a survey answer, a batch of text analysis —
     take the items out of the facts before they change them and count them in again after, in
-    the same transaction: the facts stay as current as they were, with no rebuild. (A rebuild
+    the same transaction (or, the same with fewer writes, :func:`count_change` between their
+    :func:`fact_counts`): the facts stay as current as they were, with no rebuild. (A rebuild
     that runs meanwhile either sees the transaction's items or waits for it: it locks the facts.)
     """
-    if not item_ids:
-        return
-    engine = connection.engine
-    ids = FeedbackItem.__table__.c.id.in_(list(item_ids))
-    items, themes = _fact_queries(engine, ids)
-    item_keys = [*_COLUMNS, "category", "sentiment", "pending"]
-    for row in connection.execute(items).all():
-        _add_fact(
-            connection, FeedbackMonthly, dict(zip(item_keys, row[:-1], strict=True)), sign * row[-1]
-        )
-    theme_keys = [*_COLUMNS, "theme", "tone"]
-    for row in connection.execute(themes).all():
-        _add_fact(
-            connection, ThemeMonthly, dict(zip(theme_keys, row[:-1], strict=True)), sign * row[-1]
-        )
+    counts = fact_counts(connection, item_ids)
+    count_change(connection, {}, {key: sign * count for key, count in counts.items()})
 
 
 @functools.cache

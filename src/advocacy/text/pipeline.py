@@ -15,10 +15,14 @@ probable of negative, neutral and positive.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Any, Literal
 
 import numpy as np
@@ -274,6 +278,96 @@ class Analyzer:
         if not texts:
             return np.empty((0, 3))
         return np.asarray(model.predict_proba(texts), dtype=np.float64)
+
+
+def default_workers(mode: str) -> int:
+    """Processes :func:`analyze_batches` should use for ``mode`` on this machine: every core
+    the process may use in fast mode (its work is Python, one core a process); one in accurate
+    mode, whose transformer already runs on every core."""
+    if mode != "fast":
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _may_fork() -> bool:
+    """Whether worker processes may be forked from this one."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+#: The analyzer of a worker process of :func:`analyze_batches` (inherited when it was forked).
+_WORKER_ANALYZER: Analyzer | None = None
+
+
+def _adopt(analyzer: Analyzer) -> None:
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = analyzer
+
+
+def _analyze_in_worker(texts: list[str | None], redact_texts: bool) -> list[TextAnalysis]:
+    assert _WORKER_ANALYZER is not None, "not a worker of analyze_batches"
+    return _WORKER_ANALYZER.analyze(texts, redact_texts=redact_texts)
+
+
+def analyze_batches(
+    analyzer: Analyzer,
+    batches: Iterable[Sequence[str | None]],
+    *,
+    workers: int = 1,
+    redact_texts: bool = True,
+) -> Iterator[list[TextAnalysis]]:
+    """The analysis of each batch of ``batches``, in order, on ``workers`` processes.
+
+    With one worker, or one batch, the batches are analysed here, one after the other. With
+    more, worker processes forked from this one (they share its loaded models) analyse up to
+    two batches each ahead of the one returned, while the caller stores the results: the batches
+    are read
+    from ``batches`` in this process, as they are needed, so a generator reading a database
+    works. Stopping early (closing the iterator) stops the workers. Fast mode gains about as
+    many times as there are cores; the accurate mode's transformer already uses them all.
+
+    Parameters
+    ----------
+    analyzer : Analyzer
+        What analyses; each worker uses a copy of it.
+    batches : iterable of sequences of str
+        The texts, batch by batch (a few hundred a batch is right).
+    workers : int
+        Processes; 1 analyses in this process. So does any number where processes cannot be
+        forked (not a POSIX system) or should not be (other threads are running here: a
+        thread could hold a lock the copy would wait on forever).
+    redact_texts : bool
+        As for :meth:`Analyzer.analyze`.
+
+    Yields
+    ------
+    list of TextAnalysis
+        One list per batch, in the batches' order.
+
+    Raises
+    ------
+    InvalidInput
+        When ``workers`` is less than 1.
+    """
+    if workers < 1:
+        raise InvalidInput(f"workers: at least 1, not {workers}")
+    pending = iter(batches)
+    opening = list(islice(pending, 2))  # one batch alone is not worth a process
+    if len(opening) < 2 or workers == 1 or not _may_fork():
+        for batch in chain(opening, pending):
+            yield analyzer.analyze(batch, redact_texts=redact_texts)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_adopt, initargs=(analyzer,)) as pool:
+        ahead: deque[Any] = deque()
+        for batch in chain(opening, pending):
+            ahead.append(pool.apply_async(_analyze_in_worker, (list(batch), redact_texts)))
+            if len(ahead) > 2 * workers:
+                yield ahead.popleft().get()
+        while ahead:
+            yield ahead.popleft().get()
 
 
 _ANALYZERS: dict[Mode, Analyzer] = {}
