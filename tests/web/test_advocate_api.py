@@ -172,6 +172,9 @@ def test_settings_are_changed_by_leads_only_and_bad_ones_refused_whole(
     )
     unknown = client.patch("/api/v1/advocate-settings", json={"colour": "red"}, headers=lead)
     bad = client.patch("/api/v1/advocate-settings", json={"task_days": 0}, headers=lead)
+    half_good = client.patch(
+        "/api/v1/advocate-settings", json={"max_reminders": 5, "task_days": 0}, headers=lead
+    )
     refused = client.patch(
         "/api/v1/advocate-settings", json={"task_days": 5}, headers=headers[Role.ADVOCATE]
     )
@@ -180,8 +183,12 @@ def test_settings_are_changed_by_leads_only_and_bad_ones_refused_whole(
     assert both.json()["review_invitations"] is True
     assert unknown.status_code == 400
     assert bad.status_code == 400
+    assert half_good.status_code == 400
+    assert "task_days" in half_good.json()["error"]["detail"]
     assert refused.status_code == 403
-    assert client.get("/api/v1/advocate-settings", headers=lead).json()["task_days"] == 3
+    saved = client.get("/api/v1/advocate-settings", headers=lead).json()
+    assert saved["task_days"] == 3
+    assert saved["max_reminders"] == 3  # nothing of a refused change is saved
     assert client.post("/api/v1/advocates/run", headers=headers[Role.ADVOCATE]).status_code == 403
 
 

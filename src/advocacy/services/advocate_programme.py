@@ -59,6 +59,7 @@ from sqlalchemy.exc import IntegrityError
 from advocacy.config import Settings
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.mail.smtp import Mailer, MailError, MailPermanentError
+from advocacy.store.engine import connected
 from advocacy.store.tables import (
     Advocate,
     AdvocateEvent,
@@ -225,22 +226,12 @@ def _currency(value: Any) -> str:
     return code
 
 
-def check_setting(name: str, value: Any) -> Any:
-    """``value`` checked for the setting ``name`` (nothing saved); InvalidInput if it is bad."""
-    if name not in _CHECKS:
-        raise InvalidInput(f"no advocate setting {name!r}: one of {', '.join(SETTING_NAMES)}")
-    return _CHECKS[name](value)
-
-
 def programme_settings(engine: Engine | Connection) -> ProgrammeSettings:
     """The settings saved, over the defaults (a value saved before a rule changed and no
     longer valid is ignored, with a warning in the log)."""
     query = select(SETTINGS.c.name, SETTINGS.c.value).where(SETTINGS.c.name.in_(SETTING_NAMES))
-    if isinstance(engine, Connection):
-        rows = engine.execute(query).all()
-    else:
-        with engine.connect() as connection:
-            rows = connection.execute(query).all()
+    with connected(engine) as connection:
+        rows = connection.execute(query).all()
     values: dict[str, Any] = {}
     for name, value in rows:
         try:
@@ -254,33 +245,70 @@ def set_setting(
     engine: Engine, name: str, value: Any, *, actor: str, now: dt.datetime
 ) -> ProgrammeSettings:
     """Save one setting, checked; ``None`` (or an empty text) puts the default back."""
-    if name not in _CHECKS:
-        raise InvalidInput(f"no advocate setting {name!r}: one of {', '.join(SETTING_NAMES)}")
-    checked = None if value is None or value == "" else _CHECKS[name](value)
-    stored: Any = checked
-    if name == "review_platforms" and checked:
-        stored = [{"name": n, "url": u} for n, u in checked]
-    elif isinstance(checked, tuple):
-        stored = list(checked)
-    if name == "review_invitations" and checked and not programme_settings(engine).review_platforms:
-        raise InvalidInput("review_invitations: add the review platforms to invite to first")
-    _save(engine, name, stored, actor=actor, now=now)
-    return programme_settings(engine)
+    return set_settings(engine, {name: value}, actor=actor, now=now)
 
 
-def _save(engine: Engine, name: str, value: Any, *, actor: str, now: dt.datetime) -> None:
-    s = SETTINGS.c
+def set_settings(
+    engine: Engine, values: Mapping[str, Any], *, actor: str, now: dt.datetime
+) -> ProgrammeSettings:
+    """Save settings, all or none: every value is checked before anything is saved, then they
+    are saved in one transaction; ``None`` (or an empty text) puts a default back. Review
+    invitations may be turned on with the platforms they invite to, saved or given here.
+
+    Raises
+    ------
+    InvalidInput
+        For an unknown name or a bad value (the first), with nothing saved.
+    """
+    if not values:
+        raise InvalidInput(f"settings: some of {', '.join(SETTING_NAMES)}")
+    stored: dict[str, Any] = {}
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in _CHECKS:
+            raise InvalidInput(f"no advocate setting {name!r}: one of {', '.join(SETTING_NAMES)}")
+        checked[name] = None if value is None or value == "" else _CHECKS[name](value)
+        stored[name] = checked[name]
+        if name == "review_platforms" and checked[name]:
+            stored[name] = [{"name": n, "url": u} for n, u in checked[name]]
+        elif isinstance(checked[name], tuple):
+            stored[name] = list(checked[name])
+    if checked.get("review_invitations"):
+        platforms = (
+            checked["review_platforms"]
+            if "review_platforms" in checked
+            else programme_settings(engine).review_platforms
+        )
+        if not platforms:
+            raise InvalidInput("review_invitations: add the review platforms to invite to first")
     for _attempt in range(2):
         try:
             with engine.begin() as connection:
-                if value is None:
-                    connection.execute(SETTINGS.delete().where(s.name == name))
-                    return
-                values = {"value": value, "updated_at": now, "updated_by": actor}
-                if not connection.execute(
-                    update(SETTINGS).where(s.name == name).values(**values)
-                ).rowcount:
-                    connection.execute(insert(SETTINGS).values(name=name, **values))
+                for name, value in stored.items():
+                    _save_in(connection, name, value, actor=actor, now=now)
+            break
+        except IntegrityError:  # one saved by someone else meanwhile: update theirs
+            continue
+    return programme_settings(engine)
+
+
+def _save_in(
+    connection: Connection, name: str, value: Any, *, actor: str, now: dt.datetime
+) -> None:
+    s = SETTINGS.c
+    if value is None:
+        connection.execute(SETTINGS.delete().where(s.name == name))
+        return
+    values = {"value": value, "updated_at": now, "updated_by": actor}
+    if not connection.execute(update(SETTINGS).where(s.name == name).values(**values)).rowcount:
+        connection.execute(insert(SETTINGS).values(name=name, **values))
+
+
+def _save(engine: Engine, name: str, value: Any, *, actor: str, now: dt.datetime) -> None:
+    for _attempt in range(2):
+        try:
+            with engine.begin() as connection:
+                _save_in(connection, name, value, actor=actor, now=now)
             return
         except IntegrityError:  # saved by someone else meanwhile: update theirs
             continue
@@ -645,8 +673,8 @@ def _listening(
 ) -> dict[str, int]:
     """Queue a feedback request after each recent purchase of an active advocate."""
     from advocacy.services.invitations import (
-        _insert_ignoring_duplicates,
-        _invitation_row,
+        insert_ignoring_duplicates,
+        invitation_row,
     )
     from advocacy.services.surveys import (
         INVITATIONS,
@@ -696,12 +724,12 @@ def _listening(
                                    check_frequency=False)  # fmt: skip
             language = language_of(row.locale, dict.fromkeys(survey.languages),
                                    survey.default_language)  # fmt: skip
-            values = _invitation_row(
+            values = invitation_row(
                 survey, customer_id=row.customer_id, order_id=row.id, channel="email",
                 language=language, email=row.email, status="skipped" if reason else "queued",
                 error=reason, now=now, trigger_key=f"advocate-order:{row.id}",
             )  # fmt: skip
-            if not _insert_ignoring_duplicates(connection, values):
+            if not insert_ignoring_duplicates(connection, values):
                 continue
             done["skipped" if reason else "queued"] += 1
             log_event(connection, row.customer_id, "feedback_request", now=now,
@@ -982,11 +1010,8 @@ def budget_status(engine: Engine | Connection, *, now: dt.datetime) -> dict[str,
         REWARDS.c.given_at < dt.datetime(now.year + 1, 1, 1),
         REWARDS.c.currency == options.budget_currency,
     )
-    if isinstance(engine, Connection):
-        spent, count = engine.execute(query).one()
-    else:
-        with engine.connect() as connection:
-            spent, count = connection.execute(query).one()
+    with connected(engine) as connection:
+        spent, count = connection.execute(query).one()
     return {
         "year": now.year,
         "currency": options.budget_currency,
@@ -1136,11 +1161,8 @@ def advocate_log(engine: Engine | Connection, customer_id: int,
         .order_by(EVENTS.c.at.desc(), EVENTS.c.id.desc())
         .limit(limit)
     )
-    if isinstance(engine, Connection):
-        rows = engine.execute(query).all()
-    else:
-        with engine.connect() as connection:
-            rows = connection.execute(query).all()
+    with connected(engine) as connection:
+        rows = connection.execute(query).all()
     return [
         {"at": r.at.isoformat(), "actor": r.actor, "kind": r.kind, "detail": r.detail or {}}
         for r in rows

@@ -42,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from advocacy.config import Settings
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.services.cases import CASE_ITEMS, CASES, _event, language_code
+from advocacy.store.engine import connected
 from advocacy.store.tables import CaseReply, Customer, FeedbackItem, ReplyTemplate
 
 REPLIES = cast(Table, CaseReply.__table__)
@@ -405,11 +406,8 @@ def template_for(engine: Engine | Connection, key: str, language: str) -> Templa
     query = select(TEMPLATES).where(
         TEMPLATES.c.key == key, TEMPLATES.c.language.in_([language, "en"])
     )
-    if isinstance(engine, Connection):
-        rows = engine.execute(query).all()
-    else:
-        with engine.connect() as connection:
-            rows = connection.execute(query).all()
+    with connected(engine) as connection:
+        rows = connection.execute(query).all()
     saved = {row.language: row for row in rows}
     for code in (language, "en"):
         if code in saved:

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy import case as when
 
 from advocacy.errors import InvalidInput, NotFound
+from advocacy.store.engine import connected
 from advocacy.store.tables import Case, CaseEvent, CaseItem, CaseRule, Customer, FeedbackItem
 
 CASES = cast(Table, Case.__table__)
@@ -81,11 +82,8 @@ MAX_SLA_HOURS = 24 * 365
 def sla_policy(engine: Engine | Connection) -> SlaPolicy:
     """The SLA policy in force: the defaults with the hours set by ``set_sla`` over them."""
     query = select(RULE_SETTINGS.c.params).where(RULE_SETTINGS.c.name == SLA_SETTING)
-    if isinstance(engine, Connection):
-        params = engine.execute(query).scalar()
-    else:
-        with engine.connect() as connection:
-            params = connection.execute(query).scalar()
+    with connected(engine) as connection:
+        params = connection.execute(query).scalar()
     base = SlaPolicy()
     if not params:
         return base

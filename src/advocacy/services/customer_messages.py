@@ -486,7 +486,7 @@ def send_due_messages(
     limit: int = 200, should_stop: Callable[[], bool] = lambda: False,
 ) -> SendReport:  # fmt: skip
     """E-mail up to ``limit`` messages that are due (the module's rules)."""
-    from advocacy.services.notifications import _claim_next
+    from advocacy.services.notifications import claim_next
 
     report = SendReport()
     m = MESSAGES.c
@@ -500,7 +500,7 @@ def send_due_messages(
     due = and_(m.status == "queued", or_(m.next_attempt_at.is_(None), m.next_attempt_at <= now))
     send_each(
         mailer, limit=limit, should_stop=should_stop, what="programme messages",
-        claim=lambda: _claim_next(engine, MESSAGES, due, now),
+        claim=lambda: claim_next(engine, MESSAGES, due, now),
         send=lambda send, message: _send(engine, settings, send, message, now, report),
         retry=lambda message, error: _done(engine, message, now, report, retry=error),
     )  # fmt: skip
@@ -541,7 +541,7 @@ def _done(
     engine: Engine, message: Any, now: dt.datetime, report: SendReport, *,
     error: str | None = None, retry: str | None = None, withheld: str | None = None,
 ) -> None:  # fmt: skip
-    from advocacy.services.notifications import _retry_at
+    from advocacy.services.notifications import retry_at
     from advocacy.services.outbox import MAX_ATTEMPTS
 
     m = MESSAGES.c
@@ -553,7 +553,7 @@ def _done(
         elif error is None and retry is None:
             report.sent += 1
             values.update(status="sent", sent_at=now, error=None)
-        elif retry is not None and _retry_at(connection, MESSAGES, message.id, now, MAX_ATTEMPTS,
+        elif retry is not None and retry_at(connection, MESSAGES, message.id, now, MAX_ATTEMPTS,
                                              values):  # fmt: skip
             report.retried += 1
             values["error"] = retry[:500]

@@ -127,7 +127,7 @@ class SendReport:
         return asdict(self)
 
 
-def _insert_ignoring_duplicates(connection: Connection, values: dict[str, Any]) -> bool:
+def insert_ignoring_duplicates(connection: Connection, values: dict[str, Any]) -> bool:
     """Insert an invitation unless one with its survey and trigger key exists already."""
     table = INVITATIONS
     dialect = connection.dialect.name
@@ -140,7 +140,7 @@ def _insert_ignoring_duplicates(connection: Connection, values: dict[str, Any]) 
     return bool(done.rowcount)
 
 
-def _invitation_row(
+def invitation_row(
     survey: SurveyInfo,
     *,
     customer_id: int | None,
@@ -225,7 +225,7 @@ def invite(
         chosen = language or language_of(
             customer.locale, dict.fromkeys(survey.languages), survey.default_language
         )
-        row = _invitation_row(
+        row = invitation_row(
             survey,
             customer_id=customer.id,
             order_id=order_id,
@@ -359,7 +359,7 @@ def _trigger_deliveries(
                 language = language_of(
                     row.locale, dict.fromkeys(survey.languages), survey.default_language
                 )
-                values = _invitation_row(
+                values = invitation_row(
                     survey,
                     customer_id=row.customer_id,
                     order_id=row.id,
@@ -371,7 +371,7 @@ def _trigger_deliveries(
                     now=now,
                     trigger_key=f"order:{row.id}",
                 )
-                if not _insert_ignoring_duplicates(connection, values):
+                if not insert_ignoring_duplicates(connection, values):
                     continue
                 if reason:
                     skipped[reason.split(",")[0]] += 1
@@ -434,7 +434,7 @@ def send_to_segment(
                 continue
             report.queued += 1
             rows.append(
-                _invitation_row(
+                invitation_row(
                     survey,
                     customer_id=row.id,
                     order_id=None,

@@ -42,6 +42,7 @@ from advocacy.errors import InvalidInput
 from advocacy.services import case_rules
 from advocacy.services.case_metrics import case_metrics
 from advocacy.services.cases import CASE_ITEMS, CASES, EVENTS, RULES_WINDOW
+from advocacy.store.engine import connected
 from advocacy.store.tables import (
     Advocate,
     AdvocateReward,
@@ -366,11 +367,8 @@ def evaluate(facts: Facts) -> tuple[int, list[dict[str, Any]], list[dict[str, An
 def departments(engine: Engine | Connection) -> dict[str, str]:
     """The mapping team → department a lead set (empty when none is)."""
     query = select(SETTINGS.c.value).where(SETTINGS.c.name == DEPARTMENTS_SETTING)
-    if isinstance(engine, Connection):
-        value = engine.execute(query).scalar()
-    else:
-        with engine.connect() as connection:
-            value = connection.execute(query).scalar()
+    with connected(engine) as connection:
+        value = connection.execute(query).scalar()
     if not isinstance(value, dict):
         return {}
     return {str(k): str(v) for k, v in value.items()}

@@ -338,10 +338,10 @@ def _claim(engine: Engine, now: dt.datetime, *, mail: bool, skip: set[str]) -> A
         due = and_(due, n.target.like("webhook:%"))
     if skip:
         due = and_(due, n.target.not_in(skip))
-    return _claim_next(engine, NOTIFICATIONS, due, now)
+    return claim_next(engine, NOTIFICATIONS, due, now)
 
 
-def _claim_next(engine: Engine, table: Table, due: Any, now: dt.datetime) -> Any:
+def claim_next(engine: Engine, table: Table, due: Any, now: dt.datetime) -> Any:
     """Take the first row of ``table`` that is ``due`` for this worker (``queued`` →
     ``sending`` under a lease, one more attempt), or ``None``."""
     c = table.c
@@ -371,7 +371,7 @@ def _settle(
         if outcome.status == "sent":
             report.sent += 1
             values.update(status="sent", sent_at=now, error=None)
-        elif outcome.status == "retry" and _retry_at(
+        elif outcome.status == "retry" and retry_at(
             connection, NOTIFICATIONS, notification_id, now, max_attempts, values
         ):
             report.retried += 1
@@ -387,7 +387,7 @@ def _settle(
         )
 
 
-def _retry_at(connection: Connection, table: Table, row_id: int, now: dt.datetime,
+def retry_at(connection: Connection, table: Table, row_id: int, now: dt.datetime,
               max_attempts: int, values: dict[str, Any]) -> bool:  # fmt: skip
     """Put a row back in the queue after a pause (into ``values``); ``False`` once it has had
     its ``max_attempts``."""
@@ -661,7 +661,7 @@ def _claim_reply(engine: Engine, now: dt.datetime) -> Any:
         r.channel == "email",
         or_(r.next_attempt_at.is_(None), r.next_attempt_at <= now),
     )
-    return _claim_next(engine, REPLIES, due, now)
+    return claim_next(engine, REPLIES, due, now)
 
 
 def _send_reply(
@@ -699,7 +699,7 @@ def _reply_done(
             report.sent += 1
             values.update(status="sent", sent_at=now, error=None)
             event: dict[str, Any] = {"kind": "reply_sent"}
-        elif retry is not None and _retry_at(
+        elif retry is not None and retry_at(
             connection, REPLIES, reply.id, now, MAIL_MAX_ATTEMPTS, values
         ):
             report.retried += 1

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from advocacy.config import Settings
 from advocacy.errors import InvalidInput, NotFound
 from advocacy.services.cases import CASES, _event
-from advocacy.services.invitations import _invitation_row
+from advocacy.services.invitations import invitation_row
 from advocacy.services.surveys import contact_facts, get_survey, policy_of, read_survey
 from advocacy.store.tables import CaseRule, Customer, SurveyInvitation
 from advocacy.surveys import rules
@@ -150,7 +150,7 @@ def _resurvey(
         else language_of(case.locale, languages, survey.default_language)
     )
     status = "skipped" if reason else "queued" if channel == "email" else "link"
-    row = _invitation_row(
+    row = invitation_row(
         survey,
         customer_id=case.customer_id,
         order_id=None,

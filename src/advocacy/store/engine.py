@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -53,3 +55,23 @@ def build_engine(url: str) -> Engine:
     except NoSuchModuleError as exc:
         raise ConfigurationError(f"no driver for {parsed.drivername!r}: {exc}") from None
     return engine
+
+
+@contextmanager
+def connected(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection to read with: ``bind`` itself when it is one (so the caller's transaction
+    sees what it wrote), else a new one of the engine ``bind``, closed afterwards.
+
+    Examples
+    --------
+    >>> engine = build_engine("sqlite://")
+    >>> from sqlalchemy import text
+    >>> with connected(engine) as connection:
+    ...     connection.execute(text("SELECT 1")).scalar()
+    1
+    """
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection

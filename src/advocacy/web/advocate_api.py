@@ -152,15 +152,9 @@ def get_settings(request: Request, _principal: Reader) -> dict[str, Any]:
 def change_settings(request: Request, body: dict[str, Any], principal: Manager) -> dict[str, Any]:
     if not body or len(body) > len(programme.SETTING_NAMES):
         raise InvalidInput(f"settings: some of {', '.join(programme.SETTING_NAMES)}")
-    unknown = sorted(set(body) - set(programme.SETTING_NAMES))
-    if unknown:
-        raise InvalidInput(f"no advocate setting {unknown[0]!r}: one of "
-                           f"{', '.join(programme.SETTING_NAMES)}")  # fmt: skip
-    engine, now = request.app.state.engine, now_of(request)
-    order = sorted(body, key=lambda name: name == "review_invitations")  # platforms first
-    for name in order:
-        programme.set_setting(engine, name, body[name], actor=principal.name, now=now)
-    return programme.programme_settings(engine).as_dict()
+    return programme.set_settings(
+        request.app.state.engine, body, actor=principal.name, now=now_of(request)
+    ).as_dict()
 
 
 @api.post("/advocates/run", summary="Run the programme now")

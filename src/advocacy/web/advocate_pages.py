@@ -403,19 +403,14 @@ async def save_settings(request: Request, principal: Manager) -> Response:
         values[setting] = (raw == "on") if kind == "flag" else (raw.strip() or None)
     values["review_platforms"] = platforms or None
     values["review_invitations"] = typed.get("review_invitations") == "on"
-    current = programme.programme_settings(engine)
-    try:  # everything is checked before anything is saved
-        for setting, value in values.items():
-            if value is not None and value != "" and setting != "review_invitations":
-                programme.check_setting(setting, value)
-        if values["review_invitations"] and not platforms:
-            raise InvalidInput(_("Add the review platforms to invite to first."))
+    if values["review_invitations"] and not platforms:
+        error = _("Add the review platforms to invite to first.")
+        return _settings_page(request, principal, error=error, typed=typed, status_code=400)
+    current = programme.programme_settings(engine).as_dict()
+    changed = {name: value for name, value in values.items() if value != current.get(name)}
+    try:  # all or nothing: every value is checked before any is saved
+        if changed:
+            programme.set_settings(engine, changed, actor=principal.name, now=now)
     except InvalidInput as exc:
         return _settings_page(request, principal, error=str(exc), typed=typed, status_code=400)
-    for setting, value in values.items():
-        if setting == "review_invitations" or value == getattr(current, setting, object()):
-            continue
-        programme.set_setting(engine, setting, value, actor=principal.name, now=now)
-    programme.set_setting(engine, "review_invitations", values["review_invitations"],
-                          actor=principal.name, now=now)  # fmt: skip
     return RedirectResponse("/advocates/settings?done=saved", status_code=303)
