@@ -192,12 +192,32 @@ early = analyze_batches(analyzer, batches, workers=2)
 next(early)
 during = len(multiprocessing.active_children())
 early.close()
+after = len(multiprocessing.active_children())
+
+import os
+from advocacy.errors import AdvocacyError
+parent = os.getpid()
+
+
+class Dying(Analyzer):
+    def analyze(self, texts, **options):
+        if "die" in texts and os.getpid() != parent:
+            os._exit(3)  # as a worker killed for memory
+        return super().analyze(texts, **options)
+
+
+died = ""
+try:
+    list(analyze_batches(Dying("fast"), [["fine"], ["die"], ["fine"]], workers=2))
+except AdvocacyError as exc:
+    died = str(exc)
 print(json.dumps({
     "same": alone == together,
     "batches": len(together),
     "children": max(children),
     "during": during,
-    "after": len(multiprocessing.active_children()),
+    "after": after,
+    "died": died,
 }))
 """
 
@@ -233,6 +253,12 @@ def test_stopping_early_stops_the_worker_processes(in_workers: dict[str, object]
 
     assert report["during"] == 2
     assert report["after"] == 0
+
+
+def test_a_worker_process_that_dies_is_reported_rather_than_waited_for(
+    in_workers: dict[str, object],
+) -> None:
+    assert "worker process of the text analysis stopped" in str(in_workers["died"])
 
 
 def test_a_process_with_other_threads_analyses_in_itself(fast: Analyzer) -> None:

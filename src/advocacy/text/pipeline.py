@@ -21,6 +21,8 @@ import re
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any, Literal
@@ -28,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from advocacy.errors import InvalidInput
+from advocacy.errors import AdvocacyError, InvalidInput
 from advocacy.text.language import DEFAULT_LANGUAGES, UNKNOWN, LanguageGuess, LanguageIdentifier
 from advocacy.text.learning import CompanyModel, blend
 from advocacy.text.redact import Redaction, redact
@@ -350,6 +352,8 @@ def analyze_batches(
     ------
     InvalidInput
         When ``workers`` is less than 1.
+    AdvocacyError
+        When a worker process died (killed for memory, say): the batches yielded before stand.
     """
     if workers < 1:
         raise InvalidInput(f"workers: at least 1, not {workers}")
@@ -359,15 +363,27 @@ def analyze_batches(
         for batch in chain(opening, pending):
             yield analyzer.analyze(batch, redact_texts=redact_texts)
         return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_adopt, initargs=(analyzer,)) as pool:
-        ahead: deque[Any] = deque()
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_adopt,
+        initargs=(analyzer,),
+    )
+    try:
+        ahead: deque[Future[list[TextAnalysis]]] = deque()
         for batch in chain(opening, pending):
-            ahead.append(pool.apply_async(_analyze_in_worker, (list(batch), redact_texts)))
+            ahead.append(pool.submit(_analyze_in_worker, list(batch), redact_texts))
             if len(ahead) > 2 * workers:
-                yield ahead.popleft().get()
+                yield ahead.popleft().result()
         while ahead:
-            yield ahead.popleft().get()
+            yield ahead.popleft().result()
+    except BrokenProcessPool as exc:
+        raise AdvocacyError(
+            "a worker process of the text analysis stopped (out of memory?); what was done "
+            "before is kept: run it again, with fewer workers if need be"
+        ) from exc
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 _ANALYZERS: dict[Mode, Analyzer] = {}
