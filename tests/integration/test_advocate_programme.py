@@ -440,6 +440,28 @@ def _task_log(world: World, customer: str, task_id: int) -> list[str]:
     return [e["kind"] for e in log if e["detail"].get("task_id") == task_id]
 
 
+def test_an_owner_who_chose_russian_is_reminded_in_russian(world: World) -> None:
+    from advocacy.services import accounts
+
+    for address in (OLGA, PEDRO):
+        accounts.create_user(world.engine, address, "a long enough password", "advocate",
+                             now=START, locale="ru")  # fmt: skip
+    world.answer("A1", "C4", 10, days_ago=3)
+    world.answer("A2", "C4", 10, days_ago=4)
+    _positive_post(world, "P1", "C4")
+    world.worker().run_once()
+    [share] = programme.list_tasks(world.engine, now=START, kind="share_post")
+
+    world.clock.now = START + dt.timedelta(days=3, minutes=1)
+    world.worker().run_once()
+
+    [reminder] = _reminders(world, share["owner"])
+    assert reminder["Subject"] == f"Просрочено: {share['title']}"
+    assert reminder["Content-Language"] == "ru"
+    assert "Все ваши задачи: http://testserver/advocates/tasks" in text_of(reminder)
+    assert "(просрочено)" in text_of(reminder)
+
+
 def _reminders(world: World, owner: str) -> list[Any]:
     return [m for m in world.smtp.inbox.to(owner) if "Share or answer" in str(m["Subject"])]
 

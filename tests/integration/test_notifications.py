@@ -435,6 +435,30 @@ def test_the_cursor_waits_for_a_gap_in_the_event_ids_until_it_is_old(world: Worl
 # --- E-mail notifications ----------------------------------------------------------------------
 
 
+def test_a_user_who_chose_spanish_is_told_of_a_case_in_spanish(world: World) -> None:
+    accounts.create_user(world.engine, ANA, "a long enough password", "advocate",
+                         now=world.clock.now, name="Ana Pop", locale="es-ES")  # fmt: skip
+    case_id = world.open_case("<b>Pedido</b> roto", customer_id=_customer(world, "C3"))
+    world.assign(case_id, ANA)
+    world.deliver()
+    world.clock.advance(days=4)
+    casework.escalate_overdue(world.engine, now=world.clock.now)
+    world.deliver()
+
+    assigned, escalated = world.smtp.inbox.to(ANA)
+    assert str(assigned["Subject"]) == f"Caso {case_id} asignado a usted: <b>Pedido</b> roto"
+    assert assigned["Content-Language"] == "es"
+    text = text_of(assigned)
+    assert f"{LEAD} le ha asignado este caso." in text
+    assert "Prioridad:" in text
+    assert "Vence: 2026-11-26 09:00 UTC" in text
+    assert "Abrir el caso" in html_of(assigned)
+    assert "<b>Pedido</b>" not in html_of(assigned)  # the title is escaped in the HTML part
+    assert str(escalated["Subject"]).startswith(f"Caso {case_id} escalado:")
+    assert "(vencido)" in text_of(escalated)
+    assert "escalado al nivel 1" in text_of(escalated)
+
+
 def test_the_owner_is_mailed_on_assignment_and_escalation_and_never_for_their_own_action(
     world: World,
 ) -> None:

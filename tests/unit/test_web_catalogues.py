@@ -7,12 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from advocacy.web import i18n
 
 WEB = Path(i18n.__file__).resolve().parent
+#: The e-mails to the team, written with the same catalogues.
+STAFF_MAIL = WEB.parent / "services" / "staff_mail.py"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%%")
 
 
@@ -22,7 +24,10 @@ def _messages() -> set[str]:
     found = extract_from_dir(
         str(WEB), method_map, options_map=options, keywords={"_": None, "gettext_": None}
     )
-    return {message for _file, _line, message, _comments, _context in found if message}
+    staff = extract_from_file("python", str(STAFF_MAIL), keywords={"_": None})
+    return {message for _file, _line, message, _comments, _context in found if message} | {
+        message for _line, message, _comments, _context in staff if message
+    }
 
 
 @pytest.mark.parametrize("code", [code for code in i18n.LOCALES if code != "en"])

@@ -22,7 +22,7 @@ from advocacy.surveys.texts import fill
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def _line(value: str | None, limit: int = 200) -> str:
+def one_line(value: str | None, limit: int = 200) -> str:
     """One line of text for a header or a greeting: no control characters (no header
     injection), trimmed."""
     return _CONTROL.sub(" ", value or "").strip()[:limit]
@@ -45,8 +45,8 @@ def survey_message(
     """The invitation (or its reminder) to ``to``, from ``sender`` (``Name <address>``)."""
     if len(score_urls) != 11:
         raise InvalidInput("a survey e-mail needs the eleven score links")
-    person = _line(name)
-    order = _line(order_ref, 100)
+    person = one_line(name)
+    order = one_line(order_ref, 100)
     greeting = fill(wording["greeting"], name=person) if person else wording["greeting_anonymous"]
     intro = fill(wording["intro"], order=order) if order else wording["intro_no_order"]
     subject = wording["reminder_subject" if reminder else "subject"]
@@ -54,11 +54,11 @@ def survey_message(
     message = EmailMessage()
     sender_name, sender_address = parseaddr(sender)
     try:
-        message["From"] = Address(display_name=_line(sender_name), addr_spec=sender_address)
-        message["To"] = Address(display_name=person, addr_spec=_line(to, 320))
+        message["From"] = Address(display_name=one_line(sender_name), addr_spec=sender_address)
+        message["To"] = Address(display_name=person, addr_spec=one_line(to, 320))
     except (ValueError, IndexError) as exc:
         raise InvalidInput(f"not an e-mail address: {exc}") from None
-    message["Subject"] = _line(subject, 300)
+    message["Subject"] = one_line(subject, 300)
     message["Date"] = format_datetime((now or dt.datetime.now(dt.UTC)).replace(tzinfo=dt.UTC))
     message["Message-ID"] = make_msgid(domain=sender_address.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"

@@ -924,6 +924,8 @@ def remind_due_tasks(
     """E-mail the owners of the open tasks that fell due (and every ``reminder_hours`` after,
     at most ``max_reminders`` times). A reminder is claimed before it is sent, so two workers
     never send the same one; one the mail server refuses for now is tried again in ten minutes."""
+    from advocacy.services import staff_mail
+
     report = ReminderReport()
     if mailer is None:
         return report
@@ -951,7 +953,8 @@ def remind_due_tasks(
                 if options.max_reminders == 0:
                     continue
                 try:
-                    send(reminder_message(settings, row, now=now))
+                    language = staff_mail.staff_language(engine, row.owner)
+                    send(staff_mail.task_reminder(settings, row, now=now, language=language))
                 except MailPermanentError as exc:
                     report.failed += 1
                     log.warning("task reminder to %s refused: %s", row.owner, exc)
@@ -973,29 +976,6 @@ def remind_due_tasks(
     except MailError as exc:
         log.warning("task reminders wait: %s", exc)
     return report
-
-
-def reminder_message(settings: Settings, task: Any, *, now: dt.datetime) -> Any:
-    """The e-mail reminding an owner of one task."""
-    from advocacy.services.notifications import _envelope
-
-    late = task.due_at < now
-    subject = f"{'Overdue' if late else 'Due'}: {task.title}"
-    message = _envelope(settings, to=task.owner, subject=subject, now=now)
-    name = task.customer_name or task.customer_ref
-    link = f"{settings.base_url.rstrip('/')}/customers/{_quote(task.customer_ref)}"
-    message.set_content(
-        f"{task.title}\n\nAdvocate: {name}\nDue: {task.due_at:%Y-%m-%d %H:%M} UTC"
-        f"{' (overdue)' if late else ''}\n\nOpen: {link}\nAll your tasks: "
-        f"{settings.base_url.rstrip('/')}/advocates/tasks\n"
-    )
-    return message
-
-
-def _quote(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
 
 
 # --- recognition -------------------------------------------------------------------------------

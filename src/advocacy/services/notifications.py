@@ -46,7 +46,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from advocacy.config import Settings
 from advocacy.errors import InvalidInput
 from advocacy.mail.smtp import Mailer, MailError, MailPermanentError, MailTemporaryError, Send
-from advocacy.mail.survey_mail import _line as one_line
+from advocacy.mail.survey_mail import one_line
 from advocacy.services.case_replies import REPLIES
 from advocacy.services.cases import CASES, EVENTS, _event, get_case
 from advocacy.services.outbox import LEASE, backoff
@@ -456,12 +456,16 @@ def _deliver_mail(
     report: DeliveryReport,
 ) -> bool:  # fmt: skip
     """Send one notification e-mail; ``False`` when the connection to the server is lost."""
+    from advocacy.services import staff_mail
+
     event = _event_row(engine, claimed.event_id)
     case = _case_document(engine, event.case_id, now)
     try:
-        message = notification_message(
-            settings, to=claimed.target.removeprefix("mail:"), event=event, case=case, now=now
-        )
+        to = claimed.target.removeprefix("mail:")
+        message = staff_mail.case_notification(
+            settings, to=to, event=event, case=case, now=now,
+            language=staff_mail.staff_language(engine, to),
+        )  # fmt: skip
         send(message)
     except (InvalidInput, MailPermanentError) as exc:
         _settle(engine, claimed.id, now, Outcome("failed", error=str(exc)), report)
@@ -477,7 +481,7 @@ def _deliver_mail(
 # --- The e-mails -------------------------------------------------------------------------------
 
 
-def _envelope(settings: Settings, *, to: str, subject: str, now: dt.datetime) -> EmailMessage:
+def envelope(settings: Settings, *, to: str, subject: str, now: dt.datetime) -> EmailMessage:
     """A message from the installation's sender to ``to``; every header one line (no header
     injection), an address that is not one refused."""
     message = EmailMessage()
@@ -493,69 +497,9 @@ def _envelope(settings: Settings, *, to: str, subject: str, now: dt.datetime) ->
     return message
 
 
-def _what_happened(event: Any) -> tuple[str, str]:
-    """A short subject and a sentence for an event."""
-    detail = dict(event.detail or {})
-    actor = one_line(event.actor, 100)
-    if event.kind == "assigned":
-        rule = one_line(detail.get("by_rule"), 100)
-        if rule:
-            return "assigned to you", f"The assignment rule {rule} gave this case to you."
-        return "assigned to you", f"{actor} assigned this case to you."
-    if event.kind == "escalated":
-        return "escalated", (
-            f"This case is {detail.get('overdue_hours', '?')} hours past due: escalated to "
-            f"level {detail.get('level', '?')}, priority {detail.get('priority', '?')}."
-        )
-    if event.kind == "item_added":
-        return "new feedback", "New feedback from the customer joined this case."
-    if event.kind == RESURVEY_ANSWERED:
-        score = detail.get("score")
-        return "re-survey answered", "The customer answered the re-survey" + (
-            f" with {score} of 10." if score is not None else "."
-        )
-    return one_line(event.kind, 30), f"{actor}: {one_line(event.kind, 30)}."
-
-
 def case_url(settings: Settings, case_id: int) -> str:
     """The case's page in the web app."""
     return f"{settings.base_url.rstrip('/')}/cases/{case_id}"
-
-
-def notification_message(
-    settings: Settings, *, to: str, event: Any, case: dict[str, Any], now: dt.datetime
-) -> EmailMessage:
-    """The e-mail telling ``to`` of ``event`` on ``case`` (a :func:`get_case` document)."""
-    short, sentence = _what_happened(event)
-    title = one_line(case["title"], 300)
-    message = _envelope(settings, to=to, subject=f"Case {case['id']} {short}: {title}", now=now)
-    message["Auto-Submitted"] = "auto-generated"
-    due = dt.datetime.fromisoformat(case["due_at"]).strftime("%Y-%m-%d %H:%M UTC")
-    late = " (overdue)" if case.get("overdue") else ""
-    link = case_url(settings, int(case["id"]))
-    facts = [
-        ("Case", f"{case['id']}: {title}"),
-        ("Priority", str(case["priority"])),
-        ("Status", str(case["status"])),
-        ("Due", due + late),
-        ("Owner", one_line(case.get("owner"), 320) or "nobody yet"),
-    ]
-    lines = "\n".join(f"{name}: {value}" for name, value in facts)
-    message.set_content(f"{sentence}\n\n{lines}\n\n{link}\n")
-    e = html.escape
-    rows = "".join(f"<tr><th align=left>{e(n)}</th><td>{e(v)}</td></tr>" for n, v in facts)
-    message.add_alternative(
-        f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title></head>
-<body style="font:15px/1.5 Arial,sans-serif;color:#1f2937">
-<p>{e(sentence)}</p>
-<table role="presentation" cellpadding="4">{rows}</table>
-<p><a href="{e(link)}">Open the case</a></p>
-</body></html>
-""",
-        subtype="html",
-    )
-    return message
 
 
 def reply_message(
@@ -563,7 +507,7 @@ def reply_message(
     now: dt.datetime,
 ) -> EmailMessage:  # fmt: skip
     """A reply to a customer: the text as written, and an HTML part with it escaped."""
-    message = _envelope(settings, to=to, subject=subject, now=now)
+    message = envelope(settings, to=to, subject=subject, now=now)
     message.set_content(body)
     paragraphs = html.escape(body).replace("\r\n", "\n").replace("\n", "<br>\n")
     lang = html.escape(language or "en")

@@ -1,19 +1,16 @@
 """The web app in the user's language: Babel catalogues, and numbers and dates per locale.
 
 The catalogues are the ``locale/<code>/LC_MESSAGES/messages.po`` files beside this module, read
-once at start-up (no compiled ``.mo`` files to keep in step). The language of a request is, in
-order: a ``?lang=`` link, the user's own choice, the ``advocacy_locale`` cookie, the browser's
-``Accept-Language``, English.
+once each (:mod:`advocacy.i18n`, which the e-mails to the team share). The language of a request
+is, in order: a ``?lang=`` link, the user's own choice, the ``advocacy_locale`` cookie, the
+browser's ``Accept-Language``, English.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext
-import io
 from contextvars import ContextVar
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from babel import Locale
@@ -24,31 +21,18 @@ from babel.dates import (
     get_time_format,
     parse_pattern,
 )
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_percent
 from babel.numbers import parse_pattern as parse_number_pattern
 
-LOCALES = ("en", "es", "ru", "ro")
-DEFAULT_LOCALE = "en"
+from advocacy.i18n import CATALOGUES as CATALOGUES
+from advocacy.i18n import DEFAULT_LOCALE as DEFAULT_LOCALE
+from advocacy.i18n import LOCALES as LOCALES
+from advocacy.i18n import supported as supported
+from advocacy.i18n import translations as translations
+
 NAMES = {"en": "English", "es": "Español", "ru": "Русский", "ro": "Română"}
-CATALOGUES = Path(__file__).with_name("locale")
 
 current_locale: ContextVar[str] = ContextVar("advocacy_locale", default=DEFAULT_LOCALE)
-
-
-@cache
-def translations(code: str) -> gettext.NullTranslations:
-    """The catalogue of ``code`` (English is the source language: no catalogue)."""
-    path = CATALOGUES / code / "LC_MESSAGES" / "messages.po"
-    if code == DEFAULT_LOCALE or not path.exists():
-        return gettext.NullTranslations()
-    with path.open("rb") as handle:
-        catalogue = read_po(handle, locale=code)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalogue)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
 
 
 def gettext_(message: str) -> str:
@@ -57,14 +41,6 @@ def gettext_(message: str) -> str:
 
 def ngettext_(singular: str, plural: str, n: int) -> str:
     return translations(current_locale.get()).ngettext(singular, plural, n)
-
-
-def supported(code: str | None) -> str | None:
-    """``code`` as one of :data:`LOCALES` (``es-MX`` → ``es``), or ``None``."""
-    if not code:
-        return None
-    short = code.strip().lower().replace("_", "-").split("-")[0]
-    return short if short in LOCALES else None
 
 
 def from_accept_language(header: str | None) -> str | None:
