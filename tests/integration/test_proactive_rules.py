@@ -252,6 +252,31 @@ def test_a_content_customer_whose_last_items_turn_negative_gets_a_proactive_case
     engine.dispose()
 
 
+def test_the_worker_runs_the_rules_that_read_a_long_history_at_most_as_often_as_they_say(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    last_runs: dict[str, dt.datetime] = {}  # the worker's memory, round to round
+    first = casework.run_rules(engine, now=NOW, last_runs=last_runs)
+    _import(database_url, tmp_path, "tickets", [
+        _ticket("H1", "C4", 200, "Thanks, all good"), _ticket("H2", "C4", 120, "Great help"),
+        _ticket("H3", "C4", 9, "Still waiting"), _ticket("H4", "C4", 3, "This is poor"),
+    ])  # fmt: skip
+    _set_sentiment(engine, {"H1": "positive", "H2": "neutral", "H3": "negative",
+                            "H4": "negative"})  # fmt: skip
+
+    soon = casework.run_rules(engine, now=NOW + dt.timedelta(minutes=5), last_runs=last_runs)
+    waited = casework.list_cases(engine, now=NOW, rule="sentiment_turning_negative")
+    later = casework.run_rules(engine, now=NOW + dt.timedelta(minutes=16), last_runs=last_runs)
+
+    assert "waiting" not in first.as_dict()
+    assert soon.waiting == ["sentiment_turning_negative", "nps_drop"]
+    assert waited == []
+    assert later.waiting == ["nps_drop"]  # an hour between its runs
+    [case] = casework.list_cases(engine, now=NOW, rule="sentiment_turning_negative")
+    assert case["customer_id"] == "C4"
+    engine.dispose()
+
+
 def _answers(prefix: str, scores: Iterable[int], day: dt.datetime, country_customer: str
              ) -> list[dict[str, Any]]:  # fmt: skip
     return [

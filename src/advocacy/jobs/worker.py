@@ -62,6 +62,8 @@ class Worker:
         self.clock = clock
         self.analyse = analyse
         self._analyzer: Analyzer | None = None
+        #: When each rule that reads a long history last ran (``run_rules``'s ``last_runs``).
+        self._rules_last_run: dict[str, dt.datetime] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -106,7 +108,9 @@ class Worker:
                 log.exception("text analysis failed")
                 done["analysis"] = {"error": str(exc)}
         try:  # after the analysis: urgent tickets are known then
-            done["cases"] = run_rules(self.engine, now=now).as_dict()
+            done["cases"] = run_rules(
+                self.engine, now=now, last_runs=self._rules_last_run
+            ).as_dict()
         except Exception as exc:
             log.exception("the case rules failed")
             done["cases"] = {"error": str(exc)}

@@ -181,10 +181,16 @@ class ParamsDeclared:
 
 
 class ProactiveRule(ParamsDeclared):
-    """A rule that opens ``proactive`` cases."""
+    """A rule that opens ``proactive`` cases.
+
+    ``every``, when set, is how often a background round needs to run the rule: one that reads
+    a long history, whose findings move only with new data (or once a day), is run by the
+    worker at most that often, and by the commands every time.
+    """
 
     kind = "proactive"
     case_type = "proactive"
+    every: dt.timedelta | None = None
 
 
 # --- the shipped rules -----------------------------------------------------------------------
@@ -477,6 +483,7 @@ class SentimentTurningNegative(ProactiveRule):
 
     name = "sentiment_turning_negative"
     title = "Sentiment turning negative"
+    every = dt.timedelta(minutes=15)  # it reads every analysed item of the customers it looks at
     description = (
         "A customer's last recent analysed items all negative (the latest within window_days), "
         "after at least earlier items that were mostly not."
@@ -548,6 +555,7 @@ class NpsDrop(ProactiveRule):
 
     name = "nps_drop"
     title = "NPS drop in a segment"
+    every = dt.timedelta(hours=1)  # it reads two periods of answers; its days end at midnight
     description = (
         "A statistically significant fall of the NPS of a segment over the last period_days "
         "against the period before."

@@ -16,8 +16,9 @@ idempotent.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -138,12 +139,16 @@ class RulesReport:
     escalated: int = 0
     proactive: int = 0
     errors: dict[str, str] = field(default_factory=dict)
+    #: The rules not run this time: run less often than every round (``last_runs``).
+    waiting: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         done: dict[str, Any] = {"opened": self.opened, "joined": self.joined,
                                 "escalated": self.escalated}  # fmt: skip
         if self.proactive:
             done["proactive"] = self.proactive
+        if self.waiting:
+            done["waiting"] = list(self.waiting)
         if self.errors:
             done["errors"] = dict(self.errors)
         return done
@@ -359,11 +364,17 @@ def run_rules(
     now: dt.datetime,
     policy: SlaPolicy | None = None,
     since: dt.datetime | None = None,
+    last_runs: MutableMapping[str, dt.datetime] | None = None,
 ) -> RulesReport:
     """Run every enabled rule (:mod:`advocacy.services.case_rules`) over the items of the last
     30 days (or from ``since``): open a case for each finding, or add its items to the
     customer's open case; then escalate what is past due. Running it again changes nothing
-    new."""
+    new.
+
+    With ``last_runs`` (the background worker's memory of when each rule last ran), a rule
+    with an ``every`` (one that reads a long history) is left for a later round until that much
+    time has passed since it last ran with the same parameters; without, every rule runs.
+    """
     from advocacy.services import case_rules
 
     policy = policy or sla_policy(engine)
@@ -375,6 +386,13 @@ def run_rules(
     for rule, enabled, params in rules:
         if not enabled:
             continue
+        every = getattr(rule, "every", None)
+        paced = last_runs is not None and isinstance(every, dt.timedelta)
+        memory = f"{rule.name}:{json.dumps(params, sort_keys=True, default=str)}"
+        last = last_runs.get(memory) if paced and last_runs is not None else None
+        if last is not None and every is not None and dt.timedelta(0) <= now - last < every:
+            report.waiting.append(rule.name)
+            continue
         try:
             with engine.begin() as connection:
                 context = case_rules.RuleContext(
@@ -384,6 +402,8 @@ def run_rules(
                 for finding in list(rule.find(context)):
                     _follow_up(connection, rule, finding, now=now, policy=policy, book=book,
                                report=report)  # fmt: skip
+            if paced and last_runs is not None:
+                last_runs[memory] = now
         except Exception as exc:
             if rule.name in shipped:
                 raise
