@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -295,8 +296,9 @@ def default_workers(mode: str) -> int:
 
 
 def _may_fork() -> bool:
-    """Whether worker processes may be forked from this one."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Whether worker processes may be forked from this one: on Linux (elsewhere the system's
+    own libraries are not safe to fork), with no other thread running."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 #: The analyzer of a worker process of :func:`analyze_batches` (inherited when it was forked).
@@ -337,9 +339,9 @@ def analyze_batches(
     batches : iterable of sequences of str
         The texts, batch by batch (a few hundred a batch is right).
     workers : int
-        Processes; 1 analyses in this process. So does any number where processes cannot be
-        forked (not a POSIX system) or should not be (other threads are running here: a
-        thread could hold a lock the copy would wait on forever).
+        Processes; 1 analyses in this process. So does any number where processes should not
+        be forked: not on Linux, or with other threads running here (a thread could hold a lock
+        the copy would wait on forever).
     redact_texts : bool
         As for :meth:`Analyzer.analyze`.
 
