@@ -164,6 +164,16 @@ def test_analyze_needs_at_least_one_worker(
     assert "--workers" in err
 
 
+def test_a_transformer_from_a_folder_is_not_given_worker_processes(
+    capsys: pytest.CaptureFixture[str], sqlite_url: str, tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "--db", sqlite_url, "analyze", "--model-dir", str(tmp_path),
+                       "--workers", "2")  # fmt: skip
+
+    assert code == 65
+    assert "runs in one process" in err
+
+
 def test_text_train_says_which_languages_have_too_few_rated_comments(
     capsys: pytest.CaptureFixture[str], answered: str
 ) -> None:

@@ -42,6 +42,12 @@ def run_analysis(
     # The installation's model directory serves the accurate mode; an explicit fast run skips it.
     directory = model_dir or (settings.sentiment_model_dir if mode != "fast" else None)
     chosen: Any = mode or ("accurate" if directory else settings.text_mode)
+    if workers is not None and workers < 1:
+        raise InvalidInput(f"--workers: at least 1, not {workers}")
+    if directory:
+        if workers is not None and workers > 1:
+            raise InvalidInput("a model directory's transformer runs in one process: --workers 1")
+        workers = 1
     analyzer = analyzer_for(
         chosen,
         languages=settings.language_codes,
@@ -50,12 +56,6 @@ def run_analysis(
         model_dir=directory,
         model_labels=model_labels or settings.sentiment_model_labels,
     )
-    if workers is not None and workers < 1:
-        raise InvalidInput(f"--workers: at least 1, not {workers}")
-    if directory:
-        if workers is not None and workers > 1:
-            raise InvalidInput("a model directory's transformer runs in one process: --workers 1")
-        workers = 1
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\r  analysed {done:>10,} of {total:,} items", nl=False, err=True)

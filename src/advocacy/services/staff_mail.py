@@ -22,7 +22,8 @@ from sqlalchemy import Connection, Engine, func, select
 from advocacy.config import Settings
 from advocacy.i18n import DEFAULT_LOCALE, supported, translations
 from advocacy.mail.survey_mail import one_line
-from advocacy.services.notifications import envelope
+from advocacy.services.notifications import case_url, envelope
+from advocacy.services.webhooks import RESURVEY_ANSWERED
 from advocacy.store.engine import connected
 from advocacy.store.tables import User
 
@@ -87,7 +88,7 @@ def _what_happened(event: Any, case_id: Any, title: str, _: Words) -> tuple[str,
             _("Case %(id)s new feedback: %(title)s") % facts,
             _("New feedback from the customer joined this case."),
         )
-    if event.kind == "resurvey_answered":
+    if event.kind == RESURVEY_ANSWERED:
         score = detail.get("score")
         sentence = (
             _("The customer answered the re-survey with %(score)s of 10.") % {"score": score}
@@ -152,7 +153,7 @@ def case_notification(
         (_("Due"), due),
         (_("Owner"), one_line(case.get("owner"), 320) or _("nobody yet")),
     ]
-    link = f"{settings.base_url.rstrip('/')}/cases/{case['id']}"
+    link = case_url(settings, int(case["id"]))
     return _with_html(message, language, title, [sentence], facts, (_("Open the case"), link))
 
 
