@@ -220,8 +220,9 @@ def count_change(connection: Connection, before: FactCounts, after: FactCounts) 
         if change:
             table, key = table_key
             changes.setdefault(table, {})[key] = change
-    for table, by_key in changes.items():
-        _add_facts(connection, table, by_key)
+    for table in (FeedbackMonthly, ThemeMonthly):  # in the order a rebuild locks them
+        if table in changes:
+            _add_facts(connection, table, changes[table])
 
 
 def _add_facts(
