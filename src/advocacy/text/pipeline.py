@@ -283,16 +283,23 @@ class Analyzer:
         return np.asarray(model.predict_proba(texts), dtype=np.float64)
 
 
+#: The most worker processes :func:`default_workers` gives: past a few, the one process that
+#: collects (and stores) the results is what limits a run, and each worker holds its own memory.
+MAX_DEFAULT_WORKERS = 8
+
+
 def default_workers(mode: str) -> int:
     """Processes :func:`analyze_batches` should use for ``mode`` on this machine: every core
-    the process may use in fast mode (its work is Python, one core a process); one in accurate
-    mode, whose transformer already runs on every core."""
+    the process may use in fast mode (its work is Python, one core a process), at most
+    :data:`MAX_DEFAULT_WORKERS`; one in accurate mode, whose transformer already runs on every
+    core."""
     if mode != "fast":
         return 1
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
 
 
 def _may_fork() -> bool:
