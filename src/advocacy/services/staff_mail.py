@@ -46,7 +46,8 @@ def words(language: str) -> Words:
     return translations(supported(language) or DEFAULT_LOCALE).gettext
 
 
-def _statuses(_: Words) -> dict[str, str]:
+def status_names(_: Words) -> dict[str, str]:
+    """The cases' statuses in the words of ``_`` (the web app's too)."""
     return {
         "open": _("Open"),
         "in_progress": _("In progress"),
@@ -56,7 +57,8 @@ def _statuses(_: Words) -> dict[str, str]:
     }
 
 
-def _priorities(_: Words) -> dict[str, str]:
+def priority_names(_: Words) -> dict[str, str]:
+    """The cases' priorities in the words of ``_`` (the web app's too)."""
     return {"low": _("Low"), "normal": _("Normal"), "high": _("High"), "urgent": _("Urgent")}
 
 
@@ -81,7 +83,7 @@ def _what_happened(event: Any, case_id: Any, title: str, _: Words) -> tuple[str,
         ) % {
             "hours": detail.get("overdue_hours", "?"),
             "level": detail.get("level", "?"),
-            "priority": _priorities(_).get(str(detail.get("priority")), "?"),
+            "priority": priority_names(_).get(str(detail.get("priority")), "?"),
         }
     if event.kind == "item_added":
         return (
@@ -148,8 +150,8 @@ def case_notification(
     status, priority = str(case["status"]), str(case["priority"])
     facts = [
         (_("Case"), f"{case['id']}: {title}"),
-        (_("Priority"), _priorities(_).get(priority, priority)),
-        (_("Status"), _statuses(_).get(status, status)),
+        (_("Priority"), priority_names(_).get(priority, priority)),
+        (_("Status"), status_names(_).get(status, status)),
         (_("Due"), due),
         (_("Owner"), one_line(case.get("owner"), 320) or _("nobody yet")),
     ]

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advocacy.services import cases as casework
+from advocacy.services import staff_mail
 from advocacy.web import i18n
 
 _ = i18n.gettext_
@@ -24,17 +25,11 @@ _ = i18n.gettext_
 
 
 def status_names() -> dict[str, str]:
-    return {
-        "open": _("Open"),
-        "in_progress": _("In progress"),
-        "waiting": _("Waiting"),
-        "resolved": _("Resolved"),
-        "closed": _("Closed"),
-    }
+    return staff_mail.status_names(_)
 
 
 def priority_names() -> dict[str, str]:
-    return {"low": _("Low"), "normal": _("Normal"), "high": _("High"), "urgent": _("Urgent")}
+    return staff_mail.priority_names(_)
 
 
 def type_names() -> dict[str, str]:
