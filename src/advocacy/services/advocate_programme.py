@@ -281,15 +281,20 @@ def set_settings(
         )
         if not platforms:
             raise InvalidInput("review_invitations: add the review platforms to invite to first")
+    _save(engine, stored, actor=actor, now=now)
+    return programme_settings(engine)
+
+
+def _save(engine: Engine, values: Mapping[str, Any], *, actor: str, now: dt.datetime) -> None:
+    """Save settings (``None``: delete one) in one transaction."""
     for _attempt in range(2):
         try:
             with engine.begin() as connection:
-                for name, value in stored.items():
+                for name, value in values.items():
                     _save_in(connection, name, value, actor=actor, now=now)
-            break
+            return
         except IntegrityError:  # one saved by someone else meanwhile: update theirs
             continue
-    return programme_settings(engine)
 
 
 def _save_in(
@@ -302,16 +307,6 @@ def _save_in(
     values = {"value": value, "updated_at": now, "updated_by": actor}
     if not connection.execute(update(SETTINGS).where(s.name == name).values(**values)).rowcount:
         connection.execute(insert(SETTINGS).values(name=name, **values))
-
-
-def _save(engine: Engine, name: str, value: Any, *, actor: str, now: dt.datetime) -> None:
-    for _attempt in range(2):
-        try:
-            with engine.begin() as connection:
-                _save_in(connection, name, value, actor=actor, now=now)
-            return
-        except IntegrityError:  # saved by someone else meanwhile: update theirs
-            continue
 
 
 # --- the log -----------------------------------------------------------------------------------
@@ -476,7 +471,7 @@ def run_programme(
         report.messages.update({f"review_{k}": v for k, v in invited.items()})
     if options.listening:
         report.feedback_requests = _listening(engine, settings, options, now)
-    _save(engine, _STATE, {"marker": marker, "at": now.isoformat()}, actor=PROGRAMME, now=now)
+    _save(engine, {_STATE: {"marker": marker, "at": now.isoformat()}}, actor=PROGRAMME, now=now)
     return report
 
 

@@ -387,12 +387,13 @@ def run_rules(
         if not enabled:
             continue
         every = getattr(rule, "every", None)
-        paced = last_runs is not None and isinstance(every, dt.timedelta)
-        memory = f"{rule.name}:{json.dumps(params, sort_keys=True, default=str)}"
-        last = last_runs.get(memory) if paced and last_runs is not None else None
-        if last is not None and every is not None and dt.timedelta(0) <= now - last < every:
-            report.waiting.append(rule.name)
-            continue
+        memory = None  # the key of the rule's last run, when the caller keeps them
+        if last_runs is not None and isinstance(every, dt.timedelta):
+            memory = f"{rule.name}:{json.dumps(params, sort_keys=True, default=str)}"
+            last = last_runs.get(memory)
+            if last is not None and dt.timedelta(0) <= now - last < every:
+                report.waiting.append(rule.name)
+                continue
         try:
             with engine.begin() as connection:
                 context = case_rules.RuleContext(
@@ -402,7 +403,7 @@ def run_rules(
                 for finding in list(rule.find(context)):
                     _follow_up(connection, rule, finding, now=now, policy=policy, book=book,
                                report=report)  # fmt: skip
-            if paced and last_runs is not None:
+            if memory is not None and last_runs is not None:
                 last_runs[memory] = now
         except Exception as exc:
             if rule.name in shipped:

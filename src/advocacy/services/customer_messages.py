@@ -554,7 +554,7 @@ def _done(
             report.sent += 1
             values.update(status="sent", sent_at=now, error=None)
         elif retry is not None and retry_at(connection, MESSAGES, message.id, now, MAX_ATTEMPTS,
-                                             values):  # fmt: skip
+                                            values):  # fmt: skip
             report.retried += 1
             values["error"] = retry[:500]
         else:

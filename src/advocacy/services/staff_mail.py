@@ -41,9 +41,10 @@ def staff_language(bind: Engine | Connection, address: str) -> str:
     return supported(chosen) or DEFAULT_LOCALE
 
 
-def words(language: str) -> Words:
-    """The translating function of ``language`` (English as written for any other)."""
-    return translations(supported(language) or DEFAULT_LOCALE).gettext
+def _in(language: str) -> tuple[str, Words]:
+    """``language`` as one of the interface's (else English), and its words."""
+    code = supported(language) or DEFAULT_LOCALE
+    return code, translations(code).gettext
 
 
 def status_names(_: Words) -> dict[str, str]:
@@ -104,15 +105,20 @@ def _what_happened(event: Any, case_id: Any, title: str, _: Words) -> tuple[str,
     )
 
 
-def _utc(value: dt.datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+def _due(at: dt.datetime, late: bool, _: Words) -> str:
+    """A due time in UTC, said to be past when it is."""
+    due = at.strftime("%Y-%m-%d %H:%M UTC")
+    return _("%(due)s (overdue)") % {"due": due} if late else due
 
 
-def _with_html(
-    message: EmailMessage, language: str, title: str, lines: list[str],
-    facts: list[tuple[str, str]], link: tuple[str, str],
+def _compose(
+    settings: Settings, *, to: str, subject: str, now: dt.datetime, language: str, title: str,
+    lines: list[str], facts: list[tuple[str, str]], link: tuple[str, str],
 ) -> EmailMessage:  # fmt: skip
-    """The text part (the lines, the facts, the link) and its HTML twin, every value escaped."""
+    """An automatic e-mail to ``to``: the text part (the lines, the facts, the link) and its
+    HTML twin, every value escaped."""
+    message = envelope(settings, to=to, subject=subject, now=now)
+    message["Auto-Submitted"] = "auto-generated"
     text = "\n".join(f"{name}: {value}" for name, value in facts)
     message.set_content("\n\n".join([*lines, text, link[1]]) + "\n")
     e = html.escape
@@ -138,15 +144,10 @@ def case_notification(
     language: str = DEFAULT_LOCALE,
 ) -> EmailMessage:  # fmt: skip
     """The e-mail telling ``to`` of ``event`` on ``case`` (a case document), in ``language``."""
-    language = supported(language) or DEFAULT_LOCALE
-    _ = words(language)
+    language, _ = _in(language)
     title = one_line(case["title"], 300)
     subject, sentence = _what_happened(event, case["id"], title, _)
-    message = envelope(settings, to=to, subject=subject, now=now)
-    message["Auto-Submitted"] = "auto-generated"
-    due = _utc(dt.datetime.fromisoformat(case["due_at"]))
-    if case.get("overdue"):
-        due = _("%(due)s (overdue)") % {"due": due}
+    due = _due(dt.datetime.fromisoformat(case["due_at"]), bool(case.get("overdue")), _)
     status, priority = str(case["status"]), str(case["priority"])
     facts = [
         (_("Case"), f"{case['id']}: {title}"),
@@ -155,29 +156,29 @@ def case_notification(
         (_("Due"), due),
         (_("Owner"), one_line(case.get("owner"), 320) or _("nobody yet")),
     ]
-    link = case_url(settings, int(case["id"]))
-    return _with_html(message, language, title, [sentence], facts, (_("Open the case"), link))
+    return _compose(
+        settings, to=to, subject=subject, now=now, language=language, title=title,
+        lines=[sentence], facts=facts,
+        link=(_("Open the case"), case_url(settings, int(case["id"]))),
+    )  # fmt: skip
 
 
 def task_reminder(
     settings: Settings, task: Any, *, now: dt.datetime, language: str = DEFAULT_LOCALE
 ) -> EmailMessage:
     """The e-mail reminding an owner of one advocate task, in ``language``."""
-    language = supported(language) or DEFAULT_LOCALE
-    _ = words(language)
+    language, _ = _in(language)
     title = one_line(task.title, 300)
     late = task.due_at < now
     subject = (_("Overdue: %(task)s") if late else _("Due: %(task)s")) % {"task": title}
-    message = envelope(settings, to=task.owner, subject=subject, now=now)
-    message["Auto-Submitted"] = "auto-generated"
-    due = _utc(task.due_at)
-    if late:
-        due = _("%(due)s (overdue)") % {"due": due}
     base = settings.base_url.rstrip("/")
     facts = [
         (_("Advocate"), one_line(task.customer_name or task.customer_ref, 300)),
-        (_("Due"), due),
+        (_("Due"), _due(task.due_at, late, _)),
         (_("All your tasks"), f"{base}/advocates/tasks"),
     ]
-    link = f"{base}/customers/{quote(task.customer_ref, safe='')}"
-    return _with_html(message, language, title, [title], facts, (_("Open"), link))
+    return _compose(
+        settings, to=task.owner, subject=subject, now=now, language=language, title=title,
+        lines=[title], facts=facts,
+        link=(_("Open"), f"{base}/customers/{quote(task.customer_ref, safe='')}"),
+    )  # fmt: skip

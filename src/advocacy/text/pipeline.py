@@ -334,10 +334,10 @@ def analyze_batches(
     With one worker, or one batch, the batches are analysed here, one after the other. With
     more, worker processes forked from this one (they share its loaded models) analyse up to
     two batches each ahead of the one returned, while the caller stores the results: the batches
-    are read
-    from ``batches`` in this process, as they are needed, so a generator reading a database
-    works. Stopping early (closing the iterator) stops the workers. Fast mode gains about as
-    many times as there are cores; the accurate mode's transformer already uses them all.
+    are read from ``batches`` in this process, as they are needed, so a generator reading a
+    database works. Stopping early (closing the iterator) stops the workers. Fast mode gains
+    about as many times as there are cores; the accurate mode's transformer already uses them
+    all.
 
     Parameters
     ----------
